@@ -1,0 +1,40 @@
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  {
+    rules: {
+      // Everything reads configuration through lib/config.ts (validated once, at start).
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through lib/config.ts." },
+      ],
+    },
+  },
+  {
+    // The places allowed to read process.env: the config module itself, tooling and tests.
+    files: [
+      "lib/config.ts",
+      "instrumentation.ts",
+      "prisma.config.ts",
+      "playwright.config.ts",
+      "vitest.config.ts",
+      "scripts/**",
+      "e2e/**",
+      "test/**",
+      "**/*.test.ts",
+    ],
+    rules: { "no-restricted-properties": "off" },
+  },
+  globalIgnores([
+    ".next/**",
+    ".data/**",
+    "lib/db/generated/**",
+    "next-env.d.ts",
+    "test-results/**",
+    "playwright-report/**",
+  ]),
+]);

@@ -1,0 +1,116 @@
+// Every environment variable the app reads, parsed and validated in one place.
+// A wrong value stops the server at start with a message that names the variable and what is
+// expected (see instrumentation.ts); nothing else in the app reads process.env directly.
+import { z } from "zod";
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, "expected a PostgreSQL connection URL such as postgresql://user:password@host:5432/database?sslmode=require");
+
+/** An empty value means "not set": .env files often carry `NAME=` lines. */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+}
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `expected a whole number from ${min} to ${max}` })
+    .int(`expected a whole number from ${min} to ${max}`)
+    .min(min, `expected a whole number from ${min} to ${max}`)
+    .max(max, `expected a whole number from ${min} to ${max}`);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    /** Set by the hosts that cannot keep files between requests or instances. */
+    VERCEL: optional(z.string()),
+    WEBSITE_SITE_NAME: optional(z.string()),
+
+    DATABASE_URL: optional(postgresUrl),
+    DATABASE_POOL_MAX: optional(integer(1, 100)),
+    DATABASE_CONNECT_TIMEOUT_MS: optional(integer(100, 60_000)).default(5_000),
+    EMBEDDED_DB_DIR: optional(z.string().trim().min(1)).default(".data/pglite"),
+  })
+  .superRefine((env, ctx) => {
+    // The embedded database is a folder on local disk: on serverless or multi-instance hosts it
+    // would be lost or split between instances, so those hosts must name a real PostgreSQL.
+    const host = env.VERCEL ? "Vercel" : env.WEBSITE_SITE_NAME ? "Azure App Service" : undefined;
+    if (host && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message: `required on ${host}: the embedded database keeps its files on local disk, which ${host} does not keep`,
+      });
+    }
+  });
+
+export type Config = {
+  nodeEnv: "development" | "production" | "test";
+  database:
+    | {
+        kind: "postgres";
+        url: string;
+        poolMax: number;
+        connectTimeoutMs: number;
+      }
+    | {
+        kind: "embedded";
+        dataDir: string;
+        connectTimeoutMs: number;
+      };
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration (see .env.example):\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses the environment. Throws ConfigError naming every variable that is wrong. */
+export function parseConfig(env: Env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join(".") || "environment";
+      // Never echo the value: it may be a secret (a database password, a client secret).
+      return `${name}: ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const parsed = result.data;
+  return {
+    nodeEnv: parsed.NODE_ENV,
+    database: parsed.DATABASE_URL
+      ? {
+          kind: "postgres",
+          url: parsed.DATABASE_URL,
+          // Serverless instances each open their own pool: keep it small there.
+          poolMax: parsed.DATABASE_POOL_MAX ?? (parsed.VERCEL ? 3 : 10),
+          connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS,
+        }
+      : {
+          kind: "embedded",
+          dataDir: parsed.EMBEDDED_DB_DIR,
+          connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS,
+        },
+  };
+}
+
+let cached: Config | undefined;
+
+/** The configuration of this process, parsed once from process.env. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

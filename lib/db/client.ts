@@ -1,0 +1,50 @@
+// The one Prisma client of the process, through @prisma/adapter-pg.
+import { PrismaPg } from "@prisma/adapter-pg";
+import { config } from "../config";
+import { openConnection, createPool, type DatabaseConfig } from "./connection";
+import { PrismaClient } from "./generated/client";
+
+export type Database = PrismaClient;
+
+type Opened = { prisma: PrismaClient; close: () => Promise<void> };
+
+// Next.js may load this module more than once per process (route bundles, dev reloads):
+// keep one client, one pool and one embedded database per process.
+const globalForDb = globalThis as unknown as { appDatabase?: Promise<Opened> };
+
+export async function openDatabase(database: DatabaseConfig): Promise<Opened> {
+  const connection = await openConnection(database);
+  const pool = createPool(connection.url, {
+    max: connection.poolMax,
+    connectTimeoutMs: database.connectTimeoutMs,
+  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+      await connection.embedded?.stop();
+    },
+  };
+}
+
+/** The database client. The first call connects (and starts the embedded database). */
+export async function db(): Promise<PrismaClient> {
+  if (!globalForDb.appDatabase) {
+    const opening = openDatabase(config().database);
+    globalForDb.appDatabase = opening;
+    // A failed start is not cached: the next request tries again.
+    opening.catch(() => {
+      if (globalForDb.appDatabase === opening) globalForDb.appDatabase = undefined;
+    });
+  }
+  return (await globalForDb.appDatabase).prisma;
+}
+
+/** Closes the process's database (tests, scripts, shutdown). */
+export async function closeDb(): Promise<void> {
+  const opening = globalForDb.appDatabase;
+  globalForDb.appDatabase = undefined;
+  if (opening) await (await opening.catch(() => undefined))?.close();
+}

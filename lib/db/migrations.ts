@@ -1,0 +1,139 @@
+// Applies prisma/migrations to a database and compares databases with schema.prisma.
+// The history it writes in `_prisma_migrations` is the one `prisma migrate deploy` writes, so
+// both paths can be used on the same database.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { MigrationList } from "@prisma/schema-engine-wasm";
+import { openSchemaEngine, readSchemaFile, type SchemaEngine } from "./schema-engine";
+
+export const prismaDir = () => path.join(process.cwd(), "prisma");
+export const schemaPath = () => path.join(prismaDir(), "schema.prisma");
+export const migrationsDir = () => path.join(prismaDir(), "migrations");
+
+const noFilters = { externalTables: [], externalEnums: [] };
+
+/** The migration folders in the order Prisma applies them (their names start with a timestamp). */
+export async function readMigrations(dir = migrationsDir()): Promise<MigrationList> {
+  const entries = await readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return [];
+      throw error;
+    },
+  );
+  const folders = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  const lockfileContent = await readFile(/*turbopackIgnore: true*/ path.join(dir, "migration_lock.toml"), "utf8").catch(
+    () => null,
+  );
+  return {
+    baseDir: dir,
+    lockfile: { path: "migration_lock.toml", content: lockfileContent },
+    shadowDbInitScript: "",
+    migrationDirectories: await Promise.all(
+      folders.map(async (folder) => ({
+        path: folder,
+        migrationFile: {
+          path: "migration.sql",
+          content: await readFile(/*turbopackIgnore: true*/ path.join(dir, folder, "migration.sql"), "utf8").then(
+            (value) => ({ tag: "ok" as const, value }),
+            (error: Error) => ({ tag: "error" as const, value: error.message }),
+          ),
+        },
+      })),
+    ),
+  };
+}
+
+async function withEngine<T>(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  run: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
+  const engine = await openSchemaEngine(await readSchemaFile(schemaPath()), adapterFactory);
+  try {
+    return await run(engine);
+  } finally {
+    engine.free();
+  }
+}
+
+/**
+ * Applies every migration the database has not recorded yet, each in its own transaction.
+ * Returns the names of the migrations it applied (none when the database is up to date).
+ * Refuses, as `prisma migrate deploy` does, when a recorded migration failed or was edited.
+ */
+export async function applyMigrations(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  dir = migrationsDir(),
+): Promise<string[]> {
+  const migrationsList = await readMigrations(dir);
+  return withEngine(adapterFactory, async (engine) => {
+    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: noFilters });
+    return appliedMigrationNames;
+  });
+}
+
+/**
+ * The SQL that would turn the database into what schema.prisma describes; empty when the two
+ * agree. Used by the drift test: after all migrations, this must be empty.
+ */
+export async function diffDatabaseToSchema(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
+  const schema = await readSchemaFile(schemaPath());
+  return withEngine(adapterFactory, async (engine) => {
+    const result = await engine.diff({
+      from: { tag: "schemaDatasource", files: [schema], configDir: process.cwd() },
+      to: { tag: "schemaDatamodel", files: [schema] },
+      script: true,
+      exitCode: null,
+      filters: noFilters,
+    });
+    return normalizeScript(result.stdout);
+  });
+}
+
+/**
+ * The SQL of a new migration: what schema.prisma adds to the existing migrations. The engine
+ * replays the migrations on the factory's shadow database to know where they lead.
+ */
+export async function diffMigrationsToSchema(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
+  const schema = await readSchemaFile(schemaPath());
+  const migrationsList = await readMigrations();
+  return withEngine(adapterFactory, async (engine) => {
+    const result = await engine.diff({
+      from: migrationsList.migrationDirectories.length ? { tag: "migrations", ...migrationsList } : { tag: "empty" },
+      to: { tag: "schemaDatamodel", files: [schema] },
+      script: true,
+      exitCode: null,
+      filters: noFilters,
+    });
+    return normalizeScript(result.stdout);
+  });
+}
+
+/** The engine prints a comment instead of SQL when there is nothing to do. */
+function normalizeScript(stdout: string | null): string {
+  const script = (stdout ?? "").trim();
+  return script === "" || /^-- This is an empty migration\.?$/.test(script) ? "" : `${script}\n`;
+}
+
+type RawQuery = <T>(query: TemplateStringsArray, ...values: unknown[]) => Promise<T>;
+
+/**
+ * The migrations in prisma/migrations that the database has not finished applying. The server
+ * warns about them at start: a PostgreSQL server is migrated by `npm run db:migrate` at deploy
+ * time, never implicitly by the app.
+ */
+export async function pendingMigrations(queryRaw: RawQuery, dir = migrationsDir()): Promise<string[]> {
+  const { migrationDirectories } = await readMigrations(dir);
+  const [table] = await queryRaw<
+    { present: boolean }[]
+  >`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`;
+  const applied = table?.present
+    ? await queryRaw<{ migration_name: string }[]>`
+        SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`
+    : [];
+  const done = new Set(applied.map((row) => row.migration_name));
+  return migrationDirectories.map((migration) => migration.path).filter((name) => !done.has(name));
+}

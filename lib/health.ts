@@ -1,0 +1,33 @@
+// What GET /api/health reports: 200 when the database answers, 503 when it does not.
+// The body says which check failed and nothing more: no error text, no stack, no host names.
+import { db } from "./db/client";
+
+export type HealthReport = {
+  status: "ok" | "unavailable";
+  checks: { database: "up" | "down" };
+};
+
+export async function pingDatabase(): Promise<void> {
+  const prisma = await db();
+  await prisma.$queryRaw`SELECT 1`;
+}
+
+/** Runs `ping` with a deadline, so a database that hangs answers "down" rather than never. */
+export async function checkHealth(
+  ping: () => Promise<void> = pingDatabase,
+  timeoutMs = 3_000,
+): Promise<{ httpStatus: 200 | 503; report: HealthReport }> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([ping(), deadline]);
+    return { httpStatus: 200, report: { status: "ok", checks: { database: "up" } } };
+  } catch (error) {
+    console.warn(`[health] database check failed: ${(error as Error).message}`);
+    return { httpStatus: 503, report: { status: "unavailable", checks: { database: "down" } } };
+  } finally {
+    clearTimeout(timer);
+  }
+}

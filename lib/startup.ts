@@ -1,0 +1,32 @@
+// What the server does once at start, before the first request (called from instrumentation.ts).
+import { ConfigError, config } from "./config";
+import { db } from "./db/client";
+import { pendingMigrations } from "./db/migrations";
+
+export async function startServer(): Promise<void> {
+  try {
+    config();
+  } catch (error) {
+    // Wrong configuration stops the server at start, naming each variable (lib/config.ts).
+    if (error instanceof ConfigError) {
+      console.error(`\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  // Open the database now (creating and migrating the embedded one on first start), so the
+  // first visitor does not wait for it. A database that is down does not stop the server:
+  // requests try again, and /api/health reports it.
+  try {
+    const prisma = await db();
+    const pending = await pendingMigrations(prisma.$queryRaw.bind(prisma));
+    if (pending.length) {
+      console.warn(
+        `[db] ${pending.length} migration(s) not applied yet (${pending.join(", ")}): run npm run db:migrate`,
+      );
+    }
+  } catch (error) {
+    console.error(`[db] not available at start: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,35 @@
+// npm run db:migrate
+// Applies prisma/migrations to the configured database: DATABASE_URL, or the embedded database
+// when it is unset. Same history as `npx prisma migrate deploy`; no native Prisma engine needed.
+import { ConfigError, config } from "../lib/config";
+import { migrateDatabase } from "../lib/db/connection";
+import { startPgliteServer } from "../lib/db/pglite";
+
+async function main(): Promise<void> {
+  const { database } = config();
+  if (database.kind === "postgres") {
+    const applied = await migrateDatabase(database.url);
+    report(applied, "the database at DATABASE_URL");
+    return;
+  }
+  const embedded = await startPgliteServer(database.dataDir);
+  try {
+    report(await migrateDatabase(embedded.url), `the embedded database (${database.dataDir})`);
+  } finally {
+    await embedded.stop();
+  }
+}
+
+function report(applied: string[], where: string): void {
+  console.info(
+    applied.length
+      ? `Applied ${applied.length} migration(s) to ${where}:\n${applied.map((name) => `  - ${name}`).join("\n")}`
+      : `No pending migrations: ${where} is up to date.`,
+  );
+}
+
+main().catch((error: unknown) => {
+  // The message only: a stack trace helps nobody here, and a URL with a password must not leak.
+  console.error(error instanceof ConfigError ? error.message : `Migration failed: ${(error as Error).message}`);
+  process.exit(1);
+});

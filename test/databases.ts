@@ -1,0 +1,61 @@
+// The databases the integration tests run against: always an embedded PGlite, and also a
+// throwaway database on the PostgreSQL server named by TEST_DATABASE_URL when it is set
+// (.ci/run sets it to the CI machine's server).
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { startPgliteServer } from "@/lib/db/pglite";
+
+export type TestDatabase = {
+  /** A fresh, empty database. */
+  url: string;
+  drop(): Promise<void>;
+};
+
+export type TestDatabaseTarget = { name: string; create(): Promise<TestDatabase> };
+
+const pglite: TestDatabaseTarget = {
+  name: "PGlite",
+  async create() {
+    const server = await startPgliteServer();
+    return { url: server.url, drop: () => server.stop() };
+  },
+};
+
+function postgres(serverUrl: string): TestDatabaseTarget {
+  return {
+    name: "PostgreSQL server",
+    async create() {
+      const name = `appsource_test_${randomBytes(6).toString("hex")}`;
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE "${name}"`);
+      } finally {
+        await admin.end();
+      }
+      const url = new URL(serverUrl);
+      url.pathname = `/${name}`;
+      return {
+        url: url.toString(),
+        async drop() {
+          const client = new pg.Client({ connectionString: serverUrl });
+          await client.connect();
+          try {
+            await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+          } finally {
+            await client.end();
+          }
+        },
+      };
+    },
+  };
+}
+
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
+
+export const databaseTargets: TestDatabaseTarget[] = [pglite, ...(testDatabaseUrl ? [postgres(testDatabaseUrl)] : [])];
+
+if (process.env.CI && !testDatabaseUrl) {
+  // CI must exercise the real server: a missing variable would silently halve the suite.
+  throw new Error("TEST_DATABASE_URL is not set: CI runs the integration tests against a PostgreSQL server too.");
+}
