@@ -1,8 +1,8 @@
 // Where the database is: the PostgreSQL server named by DATABASE_URL, or the embedded PGlite
 // database, started (and migrated) on first use when DATABASE_URL is unset.
 import pg from "pg";
-import { PrismaPg } from "@prisma/adapter-pg";
 import type { Config } from "../config";
+import { MigrationAdapterFactory } from "./migration-adapter";
 import { applyMigrations } from "./migrations";
 import { startPgliteServer, type PgliteServer } from "./pglite";
 
@@ -28,9 +28,18 @@ export function createPool(url: string, options: { max: number; connectTimeoutMs
 }
 
 /** An adapter factory for the schema engine (migrations), on a pool of its own. */
-export function migrationAdapter(url: string): { factory: PrismaPg; close: () => Promise<void> } {
+export function migrationAdapter(
+  url: string,
+  shadowUrl?: string,
+): { factory: MigrationAdapterFactory; close: () => Promise<void> } {
   const pool = createPool(url, { max: 2, connectTimeoutMs: 10_000 });
-  return { factory: new PrismaPg(pool), close: () => pool.end() };
+  const shadowPool = shadowUrl ? createPool(shadowUrl, { max: 2, connectTimeoutMs: 10_000 }) : undefined;
+  return {
+    factory: new MigrationAdapterFactory(pool, shadowPool && new MigrationAdapterFactory(shadowPool)),
+    close: async () => {
+      await Promise.all([pool.end(), shadowPool?.end()]);
+    },
+  };
 }
 
 /** Applies pending migrations to the database at `url`; returns the names applied. */

@@ -5,7 +5,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { MigrationList } from "@prisma/schema-engine-wasm";
-import { openSchemaEngine, readSchemaFile, type SchemaEngine } from "./schema-engine";
+import { readSchemaFile, withSchemaEngine } from "./schema-engine";
 
 export const prismaDir = () => path.join(process.cwd(), "prisma");
 export const schemaPath = () => path.join(prismaDir(), "schema.prisma");
@@ -47,18 +47,6 @@ export async function readMigrations(dir = migrationsDir()): Promise<MigrationLi
   };
 }
 
-async function withEngine<T>(
-  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
-  run: (engine: SchemaEngine) => Promise<T>,
-): Promise<T> {
-  const engine = await openSchemaEngine(await readSchemaFile(schemaPath()), adapterFactory);
-  try {
-    return await run(engine);
-  } finally {
-    engine.free();
-  }
-}
-
 /**
  * Applies every migration the database has not recorded yet, each in its own transaction.
  * Returns the names of the migrations it applied (none when the database is up to date).
@@ -69,7 +57,7 @@ export async function applyMigrations(
   dir = migrationsDir(),
 ): Promise<string[]> {
   const migrationsList = await readMigrations(dir);
-  return withEngine(adapterFactory, async (engine) => {
+  return withSchemaEngine(await readSchemaFile(schemaPath()), adapterFactory, async (engine) => {
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: noFilters });
     return appliedMigrationNames;
   });
@@ -81,7 +69,7 @@ export async function applyMigrations(
  */
 export async function diffDatabaseToSchema(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
   const schema = await readSchemaFile(schemaPath());
-  return withEngine(adapterFactory, async (engine) => {
+  return withSchemaEngine(schema, adapterFactory, async (engine) => {
     const result = await engine.diff({
       from: { tag: "schemaDatasource", files: [schema], configDir: process.cwd() },
       to: { tag: "schemaDatamodel", files: [schema] },
@@ -100,7 +88,7 @@ export async function diffDatabaseToSchema(adapterFactory: SqlMigrationAwareDriv
 export async function diffMigrationsToSchema(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
   const schema = await readSchemaFile(schemaPath());
   const migrationsList = await readMigrations();
-  return withEngine(adapterFactory, async (engine) => {
+  return withSchemaEngine(schema, adapterFactory, async (engine) => {
     const result = await engine.diff({
       from: migrationsList.migrationDirectories.length ? { tag: "migrations", ...migrationsList } : { tag: "empty" },
       to: { tag: "schemaDatamodel", files: [schema] },

@@ -66,9 +66,12 @@ export async function startPgliteServer(dataDir?: string): Promise<PgliteServer>
   }
   try {
     const db = await PGlite.create(dataDir);
-    // One connection at a time: PGlite has a single session, so two clients would share one
-    // transaction. Pools that talk to it are sized 1 (see lib/db/client.ts).
-    const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 1 });
+    // PGlite has one session, which the socket server shares between connections: it runs an
+    // open transaction's queries alone, but it can interleave the messages of two connections
+    // outside transactions. So the app's pool talks to it over one connection at a time
+    // (lib/db/connection.ts). The server still accepts a few: a closing connection counts until
+    // its socket is gone, and a server limited to one would refuse the connection replacing it.
+    const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 8 });
     await server.start();
     const stop = async () => {
       await server.stop();

@@ -1,5 +1,5 @@
-// A throwaway in-memory PostgreSQL (PGlite) for schema engine commands that replay migrations on
-// a "shadow database": creating a migration needs no database server at all.
+// A throwaway in-memory PostgreSQL (PGlite) and its shadow database, for schema engine commands
+// that replay migrations: creating a migration needs no database server at all.
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { migrationAdapter } from "./connection";
 import { startPgliteServer } from "./pglite";
@@ -7,20 +7,12 @@ import { startPgliteServer } from "./pglite";
 export async function withInMemoryDatabases<T>(
   run: (factory: SqlMigrationAwareDriverAdapterFactory) => Promise<T>,
 ): Promise<T> {
-  const main = await startPgliteServer();
-  const shadow = await startPgliteServer();
-  const mainAdapter = migrationAdapter(main.url);
-  const shadowAdapter = migrationAdapter(shadow.url);
-  const factory: SqlMigrationAwareDriverAdapterFactory = {
-    provider: "postgres",
-    adapterName: mainAdapter.factory.adapterName,
-    connect: () => mainAdapter.factory.connect(),
-    connectToShadowDb: () => shadowAdapter.factory.connect(),
-  };
+  const [main, shadow] = await Promise.all([startPgliteServer(), startPgliteServer()]);
+  const { factory, close } = migrationAdapter(main.url, shadow.url);
   try {
     return await run(factory);
   } finally {
-    await Promise.all([mainAdapter.close(), shadowAdapter.close()]);
+    await close();
     await Promise.all([main.stop(), shadow.stop()]);
   }
 }

@@ -1,0 +1,28 @@
+import { describe, expect, it, vi } from "vitest";
+import { checkHealth } from "./health";
+
+describe("checkHealth", () => {
+  it("answers 200 when the database answers", async () => {
+    await expect(checkHealth(async () => {})).resolves.toEqual({
+      httpStatus: 200,
+      report: { status: "ok", checks: { database: "up" } },
+    });
+  });
+
+  it("answers 503 without the error's text when the database fails", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const result = await checkHealth(async () => {
+      throw new Error("connect ECONNREFUSED 10.1.2.3:5432 password=hunter2");
+    });
+    expect(result).toEqual({ httpStatus: 503, report: { status: "unavailable", checks: { database: "down" } } });
+    expect(JSON.stringify(result)).not.toMatch(/ECONNREFUSED|hunter2|at /);
+  });
+
+  it("answers 503 when the database does not answer in time", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const started = Date.now();
+    const result = await checkHealth(() => new Promise(() => {}), 50);
+    expect(result.httpStatus).toBe(503);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
