@@ -1,0 +1,67 @@
+// Starts `next start` (the production build) as a separate server with its own environment,
+// for specs that need a server configured differently from the main one.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+export type NextServer = {
+  url: string;
+  process: ChildProcess;
+  /** Everything the server printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+};
+
+const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+
+export function spawnNextServer(port: number, env: Record<string, string>): NextServer {
+  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    process: child,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Waits until the server answers on /api/health (any status), or fails with its output. */
+export async function waitUntilServing(server: NextServer, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.process.exitCode !== null) {
+      throw new Error(`the server exited (${server.process.exitCode}):\n${server.output()}`);
+    }
+    try {
+      await fetch(`${server.url}/api/health`);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  throw new Error(`the server did not answer within ${timeoutMs} ms:\n${server.output()}`);
+}
+
+/** Waits for the server process to end; returns its exit code. */
+export function waitForExit(server: NextServer, timeoutMs = 60_000): Promise<number | null> {
+  if (server.process.exitCode !== null) return Promise.resolve(server.process.exitCode);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`still running after ${timeoutMs} ms:\n${server.output()}`)),
+      timeoutMs,
+    );
+    server.process.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
