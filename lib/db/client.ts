@@ -41,10 +41,3 @@ export async function db(): Promise<PrismaClient> {
   }
   return (await globalForDb.appDatabase).prisma;
 }
-
-/** Closes the process's database (tests, scripts, shutdown). */
-export async function closeDb(): Promise<void> {
-  const opening = globalForDb.appDatabase;
-  globalForDb.appDatabase = undefined;
-  if (opening) await (await opening.catch(() => undefined))?.close();
-}

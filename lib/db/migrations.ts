@@ -4,10 +4,10 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import type { MigrationList } from "@prisma/schema-engine-wasm";
-import { readSchemaFile, withSchemaEngine } from "./schema-engine";
+import type { DiffTarget, MigrationList } from "@prisma/schema-engine-wasm";
+import { readSchemaFile, withSchemaEngine, type SchemaFile } from "./schema-engine";
 
-export const prismaDir = () => path.join(process.cwd(), "prisma");
+const prismaDir = () => path.join(process.cwd(), "prisma");
 export const schemaPath = () => path.join(prismaDir(), "schema.prisma");
 export const migrationsDir = () => path.join(prismaDir(), "migrations");
 
@@ -63,47 +63,48 @@ export async function applyMigrations(
   });
 }
 
-/**
- * The SQL that would turn the database into what schema.prisma describes; empty when the two
- * agree. Used by the drift test: after all migrations, this must be empty.
- */
-export async function diffDatabaseToSchema(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
+/** The SQL that turns `from` into what schema.prisma describes; empty when they agree. */
+async function diffToSchema(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  from: (schema: SchemaFile) => Promise<DiffTarget>,
+): Promise<string> {
   const schema = await readSchemaFile(schemaPath());
+  const source = await from(schema);
   return withSchemaEngine(schema, adapterFactory, async (engine) => {
     const result = await engine.diff({
-      from: { tag: "schemaDatasource", files: [schema], configDir: process.cwd() },
+      from: source,
       to: { tag: "schemaDatamodel", files: [schema] },
       script: true,
       exitCode: null,
       filters: noFilters,
     });
-    return normalizeScript(result.stdout);
+    // The engine prints a comment instead of SQL when there is nothing to do.
+    const script = (result.stdout ?? "").trim();
+    return script === "" || /^-- This is an empty migration\.?$/.test(script) ? "" : `${script}\n`;
   });
+}
+
+/**
+ * What the database lacks or has too much compared with schema.prisma. Used by the drift test:
+ * after all migrations, this must be empty.
+ */
+export function diffDatabaseToSchema(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
+  return diffToSchema(adapterFactory, async (schema) => ({
+    tag: "schemaDatasource",
+    files: [schema],
+    configDir: process.cwd(),
+  }));
 }
 
 /**
  * The SQL of a new migration: what schema.prisma adds to the existing migrations. The engine
  * replays the migrations on the factory's shadow database to know where they lead.
  */
-export async function diffMigrationsToSchema(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
-  const schema = await readSchemaFile(schemaPath());
-  const migrationsList = await readMigrations();
-  return withSchemaEngine(schema, adapterFactory, async (engine) => {
-    const result = await engine.diff({
-      from: migrationsList.migrationDirectories.length ? { tag: "migrations", ...migrationsList } : { tag: "empty" },
-      to: { tag: "schemaDatamodel", files: [schema] },
-      script: true,
-      exitCode: null,
-      filters: noFilters,
-    });
-    return normalizeScript(result.stdout);
+export function diffMigrationsToSchema(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
+  return diffToSchema(adapterFactory, async () => {
+    const migrations = await readMigrations();
+    return migrations.migrationDirectories.length ? { tag: "migrations", ...migrations } : { tag: "empty" };
   });
-}
-
-/** The engine prints a comment instead of SQL when there is nothing to do. */
-function normalizeScript(stdout: string | null): string {
-  const script = (stdout ?? "").trim();
-  return script === "" || /^-- This is an empty migration\.?$/.test(script) ? "" : `${script}\n`;
 }
 
 type RawQuery = <T>(query: TemplateStringsArray, ...values: unknown[]) => Promise<T>;
