@@ -23,11 +23,26 @@ export default defineConfig([
       "playwright.config.ts",
       "vitest.config.ts",
       "scripts/**",
+      "emulator/**",
       "e2e/**",
       "test/**",
       "**/*.test.ts",
     ],
     rules: { "no-restricted-properties": "off" },
+  },
+  {
+    // The local Entra ID emulator is a development and test tool: the product never imports it.
+    files: ["app/**", "lib/**", "instrumentation.ts", "proxy.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/emulator/**", "@/emulator/**"], message: "app/ and lib/ never import the emulator." },
+          ],
+        },
+      ],
+    },
   },
   globalIgnores([
     ".next/**",

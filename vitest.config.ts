@@ -20,7 +20,12 @@ export default defineConfig({
         test: {
           name: "integration",
           environment: "node",
-          include: ["lib/**/*.integration.test.ts", "test/**/*.integration.test.ts"],
+          include: [
+            "lib/**/*.integration.test.ts",
+            "emulator/**/*.integration.test.ts",
+            "test/**/*.integration.test.ts",
+          ],
+          globalSetup: ["test/global-setup.ts"],
           // Each file starts its own databases (PGlite, and a fresh database on the PostgreSQL
           // server named by TEST_DATABASE_URL): a machine with 2 cores runs two files at a time.
           maxWorkers: 2,
