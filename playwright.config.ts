@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { appPort, appUrl } from "./e2e/support/app";
 
 // Browser tests run against a production build (`npm run test:e2e` builds first).
 // Browsers: Debian's Chromium where it is installed (CI installs it: .ci/run), else
 // CHROMIUM_PATH, else the browser `npx playwright install chromium` downloads.
 const executablePath = process.env.CHROMIUM_PATH || (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
-export const appPort = Number(process.env.E2E_PORT || 3100);
-const baseURL = `http://127.0.0.1:${appPort}`;
+const baseURL = appUrl;
 
 export default defineConfig({
   testDir: "e2e",
@@ -39,10 +39,24 @@ export default defineConfig({
   ],
   webServer: {
     // The app as a visitor gets it with no configuration: the embedded database, created and
-    // migrated on this first start (a fresh folder each run).
-    command: `rm -rf .data/e2e && next start -p ${appPort} -H 127.0.0.1`,
+    // migrated on this first start (a fresh folder each run), and the local Entra ID emulator
+    // started by the same launcher `npm run dev` uses.
+    command: `rm -rf .data/e2e && tsx scripts/with-emulator.ts next start`,
     url: `${baseURL}/api/health`,
-    env: { EMBEDDED_DB_DIR: ".data/e2e/pglite", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "" },
+    env: {
+      PORT: String(appPort),
+      AUTH_URL: baseURL,
+      EMBEDDED_DB_DIR: ".data/e2e/pglite",
+      ENTRA_EMULATOR_DIR: ".data/e2e/entra-emulator",
+      EMULATOR_PORT: String(appPort + 10),
+      EMULATOR_TLS_PORT: String(appPort + 11),
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: "",
+      AUTH_SECRET: "",
+      AUTH_MICROSOFT_ENTRA_ID_ID: "",
+      AUTH_MICROSOFT_ENTRA_ID_SECRET: "",
+      AUTH_MICROSOFT_ENTRA_ID_ISSUER: "",
+    },
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: "pipe",

@@ -547,8 +547,13 @@ export class Emulator {
           throw new EntraFailure(aadsts.unsupportedGrant(grant));
       }
     } catch (error) {
-      if (error instanceof EntraFailure)
+      if (error instanceof EntraFailure) {
+        // Said where the developer looks: the app shows only a generic sign-in error.
+        console.warn(
+          `[entra-emulator] token request refused: AADSTS${error.failure.code} ${error.failure.description}`,
+        );
         return Response.json(errorBody(error.failure), { status: error.failure.status });
+      }
       throw error;
     }
   }

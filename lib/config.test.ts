@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "./config";
 
+/** The least a server needs: a session secret and an Entra app registration. */
+const base = {
+  AUTH_SECRET: "a".repeat(32),
+  AUTH_MICROSOFT_ENTRA_ID_ID: "3f0c5a9e-6b1d-4e2f-9a8c-7d6e5f4a3b21",
+  AUTH_MICROSOFT_ENTRA_ID_SECRET: "client-secret-value",
+  AUTH_MICROSOFT_ENTRA_ID_ISSUER: "https://login.microsoftonline.com/common/v2.0",
+};
+const env = (extra: Record<string, string> = {}) => ({ ...base, ...extra });
+
 function problemsOf(env: Record<string, string>): string[] {
   try {
     parseConfig(env);
@@ -12,43 +21,47 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe("parseConfig", () => {
-  it("runs with no configuration at all on the embedded database", () => {
-    const config = parseConfig({});
+  it("runs on the embedded database when DATABASE_URL is unset", () => {
+    const config = parseConfig(env());
     expect(config.nodeEnv).toBe("development");
     expect(config.database).toEqual({ kind: "embedded", dataDir: ".data/pglite", connectTimeoutMs: 5000 });
   });
 
   it("treats empty values as unset, as .env files write them", () => {
-    expect(parseConfig({ DATABASE_URL: "", DATABASE_POOL_MAX: "" }).database.kind).toBe("embedded");
+    expect(parseConfig(env({ DATABASE_URL: "", DATABASE_POOL_MAX: "" })).database.kind).toBe("embedded");
   });
 
   it("uses the PostgreSQL server named by DATABASE_URL, with a pool size", () => {
     const url = "postgresql://app:secret@db.example.com:5432/app?sslmode=require";
-    expect(parseConfig({ DATABASE_URL: url, DATABASE_POOL_MAX: "4" }).database).toEqual({
+    expect(parseConfig(env({ DATABASE_URL: url, DATABASE_POOL_MAX: "4" })).database).toEqual({
       kind: "postgres",
       url,
       poolMax: 4,
       connectTimeoutMs: 5000,
     });
-    expect(parseConfig({ DATABASE_URL: url }).database).toMatchObject({ poolMax: 10 });
-    expect(parseConfig({ DATABASE_URL: url, VERCEL: "1" }).database).toMatchObject({ poolMax: 3 });
+    expect(parseConfig(env({ DATABASE_URL: url })).database).toMatchObject({ poolMax: 10 });
+    expect(parseConfig(env({ DATABASE_URL: url, VERCEL: "1" })).database).toMatchObject({ poolMax: 3 });
   });
 
   it("names the variable and what is expected when DATABASE_URL is not a PostgreSQL URL", () => {
     for (const value of ["mysql://root@localhost/app", "not a url", "postgresql://"]) {
-      const [problem, ...rest] = problemsOf({ DATABASE_URL: value });
+      const [problem, ...rest] = problemsOf(env({ DATABASE_URL: value }));
       expect(rest).toEqual([]);
       expect(problem).toMatch(/^DATABASE_URL: expected a PostgreSQL connection URL/);
     }
   });
 
   it("never repeats a value in its message: it may hold a password", () => {
-    const problems = problemsOf({ DATABASE_URL: "mysql://root:hunter2-secret@localhost/app" });
-    expect(problems.join("\n")).not.toContain("hunter2-secret");
+    const problems = problemsOf(
+      env({ DATABASE_URL: "mysql://root:hunter2-secret@localhost/app", AUTH_SECRET: "short-hunter3" }),
+    );
+    expect(problems).toHaveLength(2);
+    expect(problems.join("\n")).not.toMatch(/hunter2-secret|hunter3/);
   });
 
   it("names every wrong variable at once", () => {
     const problems = problemsOf({
+      ...base,
       DATABASE_URL: "postgresql://app@db/app",
       DATABASE_POOL_MAX: "0",
       DATABASE_CONNECT_TIMEOUT_MS: "soon",
@@ -65,15 +78,51 @@ describe("parseConfig", () => {
   });
 
   it("requires DATABASE_URL on hosts that do not keep local files", () => {
-    expect(problemsOf({ VERCEL: "1" })).toEqual([expect.stringMatching(/^DATABASE_URL: required on Vercel/)]);
-    expect(problemsOf({ WEBSITE_SITE_NAME: "my-app" })).toEqual([
+    expect(problemsOf(env({ VERCEL: "1" }))).toEqual([expect.stringMatching(/^DATABASE_URL: required on Vercel/)]);
+    expect(problemsOf(env({ WEBSITE_SITE_NAME: "my-app" }))).toEqual([
       expect.stringMatching(/^DATABASE_URL: required on Azure App Service/),
     ]);
   });
 
   it("puts the list of problems in the error message, pointing at .env.example", () => {
-    expect(() => parseConfig({ DATABASE_POOL_MAX: "many" })).toThrow(
+    expect(() => parseConfig(env({ DATABASE_POOL_MAX: "many" }))).toThrow(
       /Invalid configuration \(see \.env\.example\):\n {2}- DATABASE_POOL_MAX: /,
     );
+  });
+
+  it("reads the Entra app registration, and says when the issuer is the local emulator", () => {
+    expect(parseConfig(env()).entra).toEqual({
+      clientId: base.AUTH_MICROSOFT_ENTRA_ID_ID,
+      clientSecret: base.AUTH_MICROSOFT_ENTRA_ID_SECRET,
+      issuer: "https://login.microsoftonline.com/common/v2.0",
+      emulated: false,
+    });
+    expect(parseConfig(env({ ENTRA_EMULATOR: "1" })).entra.emulated).toBe(true);
+  });
+
+  it("names each missing part of the Entra app registration, and the session secret", () => {
+    const problems = problemsOf({});
+    expect(problems.map((problem) => problem.split(":")[0]).sort()).toEqual([
+      "AUTH_MICROSOFT_ENTRA_ID_ID",
+      "AUTH_MICROSOFT_ENTRA_ID_ISSUER",
+      "AUTH_MICROSOFT_ENTRA_ID_SECRET",
+      "AUTH_SECRET",
+    ]);
+    expect(problems.find((problem) => problem.startsWith("AUTH_MICROSOFT_ENTRA_ID_ID"))).toContain("npm run dev");
+  });
+
+  it("refuses an issuer that is not an https:// authority ending in /v2.0, and a client id that is not a GUID", () => {
+    for (const issuer of [
+      "http://login.microsoftonline.com/common/v2.0",
+      "https://login.microsoftonline.com/common",
+      "https://login.microsoftonline.com/common/oauth2/v2.0/token",
+    ]) {
+      expect(problemsOf(env({ AUTH_MICROSOFT_ENTRA_ID_ISSUER: issuer }))).toEqual([
+        expect.stringMatching(/^AUTH_MICROSOFT_ENTRA_ID_ISSUER: expected an https:\/\/ authority ending in \/v2\.0/),
+      ]);
+    }
+    expect(problemsOf(env({ AUTH_MICROSOFT_ENTRA_ID_ID: "my-app" }))).toEqual([
+      "AUTH_MICROSOFT_ENTRA_ID_ID: expected the app's client id, a GUID",
+    ]);
   });
 });

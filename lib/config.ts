@@ -20,6 +20,45 @@ function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      return ["http:", "https:"].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, "expected the app's public URL, such as https://app.example.com");
+
+const entraIssuer = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === "https:" && /^\/[^/]+\/v2\.0\/?$/.test(url.pathname);
+    } catch {
+      return false;
+    }
+  }, "expected an https:// authority ending in /v2.0, such as https://login.microsoftonline.com/common/v2.0");
+
+const entraRequired =
+  "required: your Microsoft Entra app registration (see README), or run `npm run dev`, which starts the local Entra ID emulator";
+
+/** Required, with a message that says where the value comes from. */
+function entraSetting<T extends z.ZodType>(schema: T) {
+  return z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .any()
+      .refine((value) => value !== undefined, entraRequired)
+      .pipe(schema),
+  );
+}
+
 const integer = (min: number, max: number) =>
   z.coerce
     .number({ error: `expected a whole number from ${min} to ${max}` })
@@ -38,6 +77,17 @@ const schema = z
     DATABASE_POOL_MAX: optional(integer(1, 100)),
     DATABASE_CONNECT_TIMEOUT_MS: optional(integer(100, 60_000)).default(5_000),
     EMBEDDED_DB_DIR: optional(z.string().trim().min(1)).default(".data/pglite"),
+
+    AUTH_SECRET: z
+      .string({ error: "required: a random secret of at least 32 characters (openssl rand -base64 32)" })
+      .min(32, "expected a random secret of at least 32 characters (openssl rand -base64 32)"),
+    AUTH_URL: optional(httpUrl),
+    // The Entra app registration: all three, or `npm run dev`, which gives the local emulator's.
+    AUTH_MICROSOFT_ENTRA_ID_ID: entraSetting(z.string().trim().regex(GUID, "expected the app's client id, a GUID")),
+    AUTH_MICROSOFT_ENTRA_ID_SECRET: entraSetting(z.string()),
+    AUTH_MICROSOFT_ENTRA_ID_ISSUER: entraSetting(entraIssuer),
+    /** Set by scripts/with-emulator.ts when it points the app at the local Entra ID emulator. */
+    ENTRA_EMULATOR: optional(z.enum(["1"], { error: 'expected "1" or nothing' })),
   })
   .superRefine((env, ctx) => {
     // The embedded database is a folder on local disk: on serverless or multi-instance hosts it
@@ -54,6 +104,15 @@ const schema = z
 
 export type Config = {
   nodeEnv: "development" | "production" | "test";
+  auth: { secret: string; url?: string };
+  entra: {
+    clientId: string;
+    clientSecret: string;
+    /** e.g. https://login.microsoftonline.com/common/v2.0 */
+    issuer: string;
+    /** True when the issuer is the local Entra ID emulator (npm run dev). */
+    emulated: boolean;
+  };
   database:
     | {
         kind: "postgres";
@@ -91,6 +150,13 @@ export function parseConfig(env: Env): Config {
   const parsed = result.data;
   return {
     nodeEnv: parsed.NODE_ENV,
+    auth: { secret: parsed.AUTH_SECRET, url: parsed.AUTH_URL },
+    entra: {
+      clientId: parsed.AUTH_MICROSOFT_ENTRA_ID_ID,
+      clientSecret: parsed.AUTH_MICROSOFT_ENTRA_ID_SECRET,
+      issuer: parsed.AUTH_MICROSOFT_ENTRA_ID_ISSUER.replace(/\/$/, ""),
+      emulated: parsed.ENTRA_EMULATOR === "1",
+    },
     database: parsed.DATABASE_URL
       ? {
           kind: "postgres",

@@ -11,11 +11,19 @@ export type NextServer = {
   stop(): Promise<void>;
 };
 
+/** A valid Auth.js and Entra configuration for servers whose tests never sign in. */
+const placeholderAuth = {
+  AUTH_SECRET: "e2e-placeholder-secret-0123456789abcdef",
+  AUTH_MICROSOFT_ENTRA_ID_ID: "00000000-0000-0000-0000-000000000001",
+  AUTH_MICROSOFT_ENTRA_ID_SECRET: "placeholder",
+  AUTH_MICROSOFT_ENTRA_ID_ISSUER: "https://login.microsoftonline.com/common/v2.0",
+};
+
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 
 export function spawnNextServer(port: number, env: Record<string, string>): NextServer {
   const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", ...env },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...placeholderAuth, DATABASE_URL: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -1,0 +1,111 @@
+// tsx scripts/with-emulator.ts <command...>   (npm run dev uses it)
+// Runs <command> (next dev, next start) with Microsoft Entra ID configured: the app registration
+// in the environment or .env files when there is one, else the local Entra ID emulator, started
+// here and stopped with the command. "Runs with no Azure account."
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import nextEnv from "@next/env";
+import { startEmulator } from "../emulator/server";
+
+const DEV_CLIENT_ID = "5d2b8c1e-7a4f-4e6b-9c3d-2a1b0f9e8d7c";
+const stateDir = path.join(process.env.ENTRA_EMULATOR_DIR ?? ".data/entra-emulator");
+
+const command = process.argv.slice(2);
+if (command.length === 0) {
+  console.error("Usage: tsx scripts/with-emulator.ts <command...>   e.g. next dev");
+  process.exit(2);
+}
+
+nextEnv.loadEnvConfig(process.cwd(), process.argv.includes("dev"));
+const env: NodeJS.ProcessEnv = { ...process.env };
+let stopEmulator = async () => {};
+
+/** A secret kept in the emulator's folder, so sessions survive a restart of `npm run dev`. */
+async function devAuthSecret(): Promise<string> {
+  const file = path.join(stateDir, "auth-secret");
+  const existing = await readFile(file, "utf8").catch(() => "");
+  if (existing.trim().length >= 32) return existing.trim();
+  const secret = randomBytes(32).toString("base64url");
+  await mkdir(stateDir, { recursive: true });
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+const configured = [
+  "AUTH_MICROSOFT_ENTRA_ID_ID",
+  "AUTH_MICROSOFT_ENTRA_ID_SECRET",
+  "AUTH_MICROSOFT_ENTRA_ID_ISSUER",
+].filter((name) => env[name]);
+if (configured.length > 0) {
+  // Real Entra ID (or any authority the variables name): the emulator never starts.
+  console.info(`Microsoft Entra ID: ${env.AUTH_MICROSOFT_ENTRA_ID_ISSUER ?? "(incomplete configuration)"}`);
+} else {
+  const appUrl = (env.AUTH_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/$/, "");
+  const port = (name: string, fallback: number) => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isInteger(value) || value < 0 || value > 65535) {
+      console.error(`${name}: expected a port number, got "${env[name]}"`);
+      process.exit(1);
+    }
+    return value;
+  };
+  try {
+    const emulator = await startEmulator({
+      tlsDir: stateDir,
+      frontPort: port("EMULATOR_PORT", 4010),
+      backPort: port("EMULATOR_TLS_PORT", 4011),
+    });
+    const secret = randomBytes(24).toString("base64url");
+    emulator.registerApp({
+      clientId: DEV_CLIENT_ID,
+      displayName: "AppSource SaaS Starter (local)",
+      secret,
+      redirectUris: [`${appUrl}/api/auth/callback/microsoft-entra-id`, `${appUrl}/signup/callback`],
+      delegatedPermissions: ["openid", "profile", "email", "offline_access", "User.Read"],
+      applicationPermissions: ["Organization.Read.All"],
+    });
+    Object.assign(env, {
+      ENTRA_EMULATOR: "1",
+      AUTH_MICROSOFT_ENTRA_ID_ID: DEV_CLIENT_ID,
+      AUTH_MICROSOFT_ENTRA_ID_SECRET: secret,
+      AUTH_MICROSOFT_ENTRA_ID_ISSUER: `${emulator.backUrl}/common/v2.0`,
+      AUTH_URL: env.AUTH_URL ?? appUrl,
+      AUTH_SECRET: env.AUTH_SECRET || (await devAuthSecret()),
+      // The app's server trusts the emulator's local CA (read once, at process start).
+      NODE_EXTRA_CA_CERTS: await trustBundle(emulator.caPath, env.NODE_EXTRA_CA_CERTS),
+    });
+    stopEmulator = () => emulator.stop();
+    console.info(
+      `Local Microsoft Entra ID emulator (no Azure account needed):\n` +
+        `  sign-in pages  ${emulator.frontUrl}\n` +
+        `  issuer         ${emulator.backUrl}/{tenant}/v2.0\n` +
+        `  demo accounts  adele@contoso.com (admin), megan@contoso.com, ian@fabrikam.com (admin), ... see README`,
+    );
+  } catch (error) {
+    const busy = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+    console.error(
+      busy
+        ? `The Entra ID emulator's port is taken (${(error as Error).message}). Stop the other process, or set EMULATOR_PORT / EMULATOR_TLS_PORT.`
+        : `The Entra ID emulator could not start: ${(error as Error).message}`,
+    );
+    process.exit(1);
+  }
+}
+
+/** NODE_EXTRA_CA_CERTS names one file: join the emulator's CA with one already configured. */
+async function trustBundle(caPath: string, existing: string | undefined): Promise<string> {
+  if (!existing) return path.resolve(caPath);
+  const bundle = path.join(stateDir, "ca-bundle.pem");
+  await writeFile(bundle, `${await readFile(existing, "utf8")}\n${await readFile(caPath, "utf8")}`);
+  return path.resolve(bundle);
+}
+
+const child = spawn(command[0]!, command.slice(1), { env, stdio: "inherit", shell: process.platform === "win32" });
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on("exit", (code, signal) => {
+  void stopEmulator().finally(() => process.exit(code ?? (signal ? 1 : 0)));
+});
