@@ -3,7 +3,7 @@
 import { startEmulator } from "./server";
 
 const emulator = await startEmulator({
-  tlsDir: process.env.EMULATOR_TLS_DIR ?? ".data/entra-emulator",
+  tlsDir: process.env.ENTRA_EMULATOR_DIR ?? ".data/entra-emulator",
   frontPort: Number(process.env.EMULATOR_PORT ?? 4010),
   backPort: Number(process.env.EMULATOR_TLS_PORT ?? 4011),
 });

@@ -24,6 +24,25 @@ ul.permissions{padding-left:1.2rem} .muted{color:#555;font-size:.9rem} .actions{
 <main>${body}</main></body></html>`;
 }
 
+/** What Entra's consent screen says for each permission. */
+const permissionText: Record<string, string> = {
+  openid: "Sign you in",
+  profile: "View your basic profile",
+  email: "View your email address",
+  offline_access: "Maintain access to data you have given it access to",
+  "User.Read": "Sign you in and read your profile",
+  "User.Read.All": "Read all users' full profiles",
+  "Organization.Read.All": "Read organization information",
+  "Directory.Read.All": "Read directory data",
+};
+const permissionList = (permissions: string[]) =>
+  `<ul class="permissions">${permissions
+    .map(
+      (permission) =>
+        `<li>${esc(permissionText[permission] ?? permission)} <span class="muted">(${esc(permission)})</span></li>`,
+    )
+    .join("")}</ul>`;
+
 const tenantName = (tenants: Map<string, Tenant>, account: Account) => tenants.get(account.tenantId)?.displayName ?? "";
 
 export function accountPicker(input: {
@@ -60,7 +79,7 @@ export function consentPage(input: {
     "Permissions requested",
     `<h1>Permissions requested</h1>
 <p><strong>${esc(input.appName)}</strong> would like to:</p>
-<ul class="permissions">${input.permissions.map((permission) => `<li>${esc(permission)}</li>`).join("")}</ul>
+${permissionList(input.permissions)}
 <p class="muted">Signed in as ${esc(input.account.username)}</p>
 <form method="post" action="${esc(input.action)}">
 ${
@@ -97,7 +116,7 @@ export function adminConsentPage(input: {
     `<h1>Permissions requested</h1>
 <p><strong>Accept for your organization</strong></p>
 <p><strong>${esc(input.appName)}</strong> would like to:</p>
-<ul class="permissions">${input.permissions.map((permission) => `<li>${esc(permission)}</li>`).join("")}</ul>
+${permissionList(input.permissions)}
 <p class="muted">If you accept, this app will get access to the specified resources for all users in your organization. Signed in as ${esc(input.account.username)}</p>
 <form method="post" action="${esc(input.action)}">
 <div class="actions"><button type="submit" name="decision" value="cancel">Cancel</button>
