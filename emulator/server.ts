@@ -45,6 +45,8 @@ export type EmulatorOptions = {
   backPort?: number;
   /** How long a rotated key stays published. */
   keyGraceMs?: number;
+  /** How long an authorization code can be redeemed (Entra: about 10 minutes). */
+  codeLifetimeMs?: number;
 };
 
 export type RunningEmulator = {
@@ -62,7 +64,6 @@ const MULTIPLEXERS = ["common", "organizations", "consumers"] as const;
 type Multiplexer = (typeof MULTIPLEXERS)[number];
 type Authority = { segment: string; multiplexer?: Multiplexer; tenant?: Tenant };
 
-const CODE_LIFETIME_MS = 10 * 60 * 1000;
 const INTERACTION_LIFETIME_MS = 15 * 60 * 1000;
 const SESSION_COOKIE = "entra_emulator_session";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -124,6 +125,7 @@ export class Emulator {
     readonly frontUrl: string,
     readonly backUrl: string,
     private readonly keyGraceMs: number,
+    private readonly codeLifetimeMs: number,
   ) {}
 
   // ---- directory lookups -------------------------------------------------------------------
@@ -444,7 +446,7 @@ export class Emulator {
       permissions: interaction.permissions,
       account,
       authTime: Math.floor(Date.now() / 1000),
-      expiresAt: Date.now() + CODE_LIFETIME_MS,
+      expiresAt: Date.now() + this.codeLifetimeMs,
       redeemed: false,
     });
     this.interactions.delete(interaction.id);
@@ -1069,6 +1071,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     `http://localhost:${frontPort}`,
     `https://127.0.0.1:${backPort}`,
     options.keyGraceMs ?? 10 * 60 * 1000,
+    options.codeLifetimeMs ?? 10 * 60 * 1000,
   );
   front.on("request", listener(frontHandler(emulator)));
   back.on("request", listener(backHandler(emulator)));

@@ -83,6 +83,17 @@ describe("the token endpoint: authorization_code", () => {
     expect((await redeem(emulator, form, "common", "basic")).status).toBe(200);
   });
 
+  it("lets a code expire (AADSTS70008)", async () => {
+    const shortLived = await startTestEmulator({ codeLifetimeMs: 50 });
+    try {
+      const signedIn = await signIn(shortLived, { username: "megan@contoso.com", consent: "accept" });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await expectEntraError(await exchange(shortLived, signedIn), 400, "invalid_grant", 70008);
+    } finally {
+      await shortLived.stop();
+    }
+  });
+
   it("refuses other grants with AADSTS70003", async () => {
     await expectEntraError(
       await redeem(emulator, { grant_type: "password", username: "a", password: "b" }),

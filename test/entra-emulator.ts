@@ -1,6 +1,6 @@
 // Drives the local Entra ID emulator the way a browser and an app would, for tests.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator/server";
 
 export const testApp = {
   clientId: "3f0c5a9e-6b1d-4e2f-9a8c-7d6e5f4a3b21",
@@ -13,9 +13,9 @@ export const testApp = {
 export const redirectUri = testApp.redirectUris[0]!;
 export const adminConsentRedirectUri = testApp.redirectUris[1]!;
 
-export async function startTestEmulator(): Promise<RunningEmulator> {
+export async function startTestEmulator(options: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
   // The CA in this folder is the one test/global-setup.ts makes the workers trust.
-  const emulator = await startEmulator({ tlsDir: ".data/test-emulator-tls" });
+  const emulator = await startEmulator({ tlsDir: ".data/test-emulator-tls", ...options });
   emulator.registerApp(testApp);
   return emulator;
 }
