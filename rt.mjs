@@ -4,17 +4,15 @@ const b = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
 });
 const p = await b.newPage();
-p.on("request", (r) => {
-  if (!r.url().includes("_next")) console.log(">>", r.method(), r.url().slice(0, 150));
-});
-await p.goto(process.argv[2]);
-await p.getByRole("button", { name: "Sign in with Microsoft" }).click();
-await p.waitForURL(/authorize/);
+await p.goto("http://localhost:3000/trial?source=appsource&utm_campaign=launch&evil=1");
+await p.waitForURL(/authorize/, { timeout: 20000 });
 await p
   .getByRole("button", { name: /Megan Bowen/ })
   .first()
   .click();
 await p.getByRole("button", { name: "Accept" }).click();
-await p.waitForTimeout(3000);
-console.log("now at", p.url());
+await p.waitForURL("http://localhost:3000/dashboard", { timeout: 20000 });
+console.log((await p.locator("main").innerText()).slice(0, 600));
+const r = await p.request.get("http://localhost:3000/api/tenant/users");
+console.log(r.status(), (await r.text()).slice(0, 200));
 await b.close();

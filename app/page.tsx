@@ -1,10 +1,11 @@
-import { auth, signIn, signOut } from "@/lib/auth/auth";
+import Link from "next/link";
 import { brand } from "@/lib/brand";
 import { config } from "@/lib/config";
-import { MicrosoftSignInButton } from "./microsoft-sign-in-button";
+import { currentAccess } from "@/lib/tenants/access";
+import { MicrosoftSignInLink } from "./microsoft-sign-in-button";
 
 export default async function HomePage() {
-  const session = await auth();
+  const decision = await currentAccess();
   const { entra } = config();
 
   return (
@@ -14,31 +15,22 @@ export default async function HomePage() {
         Try it with your work account: one click from Microsoft AppSource, no credit card, no setup. Your
         organization&apos;s data stays in your organization&apos;s own space.
       </p>
-      {session?.user ? (
-        <div className="space-y-3">
-          <p className="text-slate-700">
-            Signed in as <strong>{session.user.name}</strong>
-          </p>
-          <form
-            action={async () => {
-              "use server";
-              await signOut({ redirectTo: "/" });
-            }}
-          >
-            <button type="submit" className="text-brand underline">
-              Sign out
-            </button>
-          </form>
-        </div>
+      {decision.kind === "allowed" ? (
+        <Link href="/dashboard" className="inline-block rounded bg-brand px-4 py-2 font-medium text-white">
+          Go to your dashboard
+        </Link>
       ) : (
-        <form
-          action={async () => {
-            "use server";
-            await signIn("microsoft-entra-id", { redirectTo: "/" });
-          }}
-        >
-          <MicrosoftSignInButton />
-        </form>
+        <div className="space-y-3">
+          <h2 className="text-xl font-semibold">Start your free trial</h2>
+          <MicrosoftSignInLink href="/trial" />
+          <p className="text-sm text-slate-600">
+            Any work or school account. Administrators can also{" "}
+            <Link href="/signup" className="text-brand underline">
+              sign up the whole organization
+            </Link>
+            .
+          </p>
+        </div>
       )}
       {entra.emulated ? (
         <p className="max-w-2xl rounded border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">

@@ -27,3 +27,38 @@ test("an unknown address gets a page written for people", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Go to the home page" })).toHaveAttribute("href", "/");
 });
+
+test("the pages people meet when they cannot get in are written for them", async ({ page }) => {
+  for (const [path, heading] of [
+    ["/account/pending", "We are setting up your environment"],
+    ["/account/suspended", "Access suspended"],
+    ["/trial/expired", "Your free trial has ended"],
+    ["/signin/personal-account", "Use your work or school account"],
+    ["/signup", "Sign up your organization"],
+    ["/signin/error?error=OAuthCallbackError", "Sign-in did not complete"],
+  ] as const) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(200);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
+  }
+});
+
+test("an error description with HTML in it is shown as text, never run", async ({ page }) => {
+  let dialog = false;
+  page.on("dialog", async (prompt) => {
+    dialog = true;
+    await prompt.dismiss();
+  });
+  const description = `AADSTS50000: <img src=x onerror="alert(1)"><b>bold</b>`;
+  await page.goto(`/signin/error?error=server_error&error_description=${encodeURIComponent(description)}`);
+  await expect(page.getByText(description)).toBeVisible();
+  expect(await page.locator("main img, main b").count()).toBe(0);
+  expect(dialog).toBe(false);
+});
+
+test("a provider error on the callback URL lands on the app's page, not Auth.js's", async ({ page }) => {
+  await page.goto(
+    `/api/auth/callback/microsoft-entra-id?error=access_denied&error_description=${encodeURIComponent("AADSTS65004: User declined to consent to access the app.")}&state=x`,
+  );
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your organization needs to approve this app");
+});

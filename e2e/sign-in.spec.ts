@@ -1,14 +1,12 @@
 import { expect, test } from "@playwright/test";
 import { appUrl } from "./support/app";
 
-const backAtTheApp = (url: URL) => url.origin === appUrl;
-
-test("with no Azure account, Sign in with Microsoft goes through the local Entra ID emulator and back", async ({
+test("with no Azure account, the home page's trial button goes through the local Entra ID emulator to the app", async ({
   page,
 }) => {
   await page.goto("/");
   await expect(page.getByText("local Microsoft Entra ID emulator")).toBeVisible();
-  await page.getByRole("button", { name: "Sign in with Microsoft" }).click();
+  await page.getByRole("link", { name: "Sign in with Microsoft" }).click();
 
   // The emulator's pages are plain HTTP on localhost: no certificate warning to click through.
   await page.waitForURL(/^http:\/\/localhost:\d+\/common\/oauth2\/v2\.0\/authorize\?/);
@@ -22,18 +20,20 @@ test("with no Azure account, Sign in with Microsoft goes through the local Entra
   await expect(page.getByRole("heading", { name: "Permissions requested" })).toBeVisible();
   await page.getByRole("button", { name: "Accept" }).click();
 
-  await page.waitForURL(backAtTheApp);
-  await expect(page.getByText("Signed in as Megan Bowen")).toBeVisible();
+  await page.waitForURL(`${appUrl}/dashboard`);
+  await expect(page.getByRole("status")).toContainText("days left in your trial");
 
   await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByRole("button", { name: "Sign in with Microsoft" })).toBeVisible();
+  await page.waitForURL(`${appUrl}/`);
+  await expect(page.getByRole("link", { name: "Sign in with Microsoft" })).toBeVisible();
 });
 
-test("a visitor who cancels at the emulator's consent page comes back signed out", async ({ page }) => {
-  await page.goto("/");
-  await page.getByRole("button", { name: "Sign in with Microsoft" }).click();
+test("a visitor who cancels at the emulator's consent page gets the app's page, signed out", async ({ page }) => {
+  await page.goto("/trial");
   await page.getByRole("button", { name: /Alex Wilber/ }).click();
   await page.getByRole("button", { name: "Cancel" }).click();
-  await page.waitForURL(backAtTheApp);
-  await expect(page.getByText(/Signed in as/)).toHaveCount(0);
+  await page.waitForURL(`${appUrl}/signin/error**`);
+  await expect(page.getByRole("heading", { name: "Your organization needs to approve this app" })).toBeVisible();
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(`${appUrl}/`);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "./config";
+import { ConfigError, parseConfig, parseDatabaseConfig } from "./config";
 
 /** The least a server needs: a session secret and an Entra app registration. */
 const base = {
@@ -124,5 +124,11 @@ describe("parseConfig", () => {
     expect(problemsOf(env({ AUTH_MICROSOFT_ENTRA_ID_ID: "my-app" }))).toEqual([
       "AUTH_MICROSOFT_ENTRA_ID_ID: expected the app's client id, a GUID",
     ]);
+  });
+
+  it("gives command-line tools their database without asking for sign-in settings", () => {
+    expect(parseDatabaseConfig({})).toEqual({ kind: "embedded", dataDir: ".data/pglite", connectTimeoutMs: 5000 });
+    expect(() => parseDatabaseConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: expected a PostgreSQL/);
+    expect(() => parseDatabaseConfig({ VERCEL: "1" })).toThrow(/DATABASE_URL: required on Vercel/);
   });
 });

@@ -66,17 +66,42 @@ const integer = (min: number, max: number) =>
     .min(min, `expected a whole number from ${min} to ${max}`)
     .max(max, `expected a whole number from ${min} to ${max}`);
 
+/** What the database needs: enough for `npm run db:migrate` and `npm run tenants`. */
+const databaseShape = {
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Set by the hosts that cannot keep files between requests or instances. */
+  VERCEL: optional(z.string()),
+  WEBSITE_SITE_NAME: optional(z.string()),
+
+  DATABASE_URL: optional(postgresUrl),
+  DATABASE_POOL_MAX: optional(integer(1, 100)),
+  DATABASE_CONNECT_TIMEOUT_MS: optional(integer(100, 60_000)).default(5_000),
+  EMBEDDED_DB_DIR: optional(z.string().trim().min(1)).default(".data/pglite"),
+};
+
+type DatabaseEnv = { VERCEL?: string; WEBSITE_SITE_NAME?: string; DATABASE_URL?: string };
+
+// The embedded database is a folder on local disk: on serverless or multi-instance hosts it
+// would be lost or split between instances, so those hosts must name a real PostgreSQL.
+function requireServerOnEphemeralHosts(env: DatabaseEnv, ctx: z.RefinementCtx): void {
+  const host = env.VERCEL ? "Vercel" : env.WEBSITE_SITE_NAME ? "Azure App Service" : undefined;
+  if (host && !env.DATABASE_URL) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["DATABASE_URL"],
+      message: `required on ${host}: the embedded database keeps its files on local disk, which ${host} does not keep`,
+    });
+  }
+}
+
+const databaseSchema = z.object(databaseShape).superRefine(requireServerOnEphemeralHosts);
+
+const trialDays = optional(integer(1, 365)).default(30);
+const operatorSchema = z.object({ ...databaseShape, TRIAL_DAYS: trialDays }).superRefine(requireServerOnEphemeralHosts);
+
 const schema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    /** Set by the hosts that cannot keep files between requests or instances. */
-    VERCEL: optional(z.string()),
-    WEBSITE_SITE_NAME: optional(z.string()),
-
-    DATABASE_URL: optional(postgresUrl),
-    DATABASE_POOL_MAX: optional(integer(1, 100)),
-    DATABASE_CONNECT_TIMEOUT_MS: optional(integer(100, 60_000)).default(5_000),
-    EMBEDDED_DB_DIR: optional(z.string().trim().min(1)).default(".data/pglite"),
+    ...databaseShape,
 
     AUTH_SECRET: z
       .string({ error: "required: a random secret of at least 32 characters (openssl rand -base64 32)" })
@@ -86,25 +111,36 @@ const schema = z
     AUTH_MICROSOFT_ENTRA_ID_ID: entraSetting(z.string().trim().regex(GUID, "expected the app's client id, a GUID")),
     AUTH_MICROSOFT_ENTRA_ID_SECRET: entraSetting(z.string()),
     AUTH_MICROSOFT_ENTRA_ID_ISSUER: entraSetting(entraIssuer),
+    TRIAL_DAYS: trialDays,
+    TRIAL_MODE: optional(z.enum(["customer", "partner"], { error: 'expected "customer" or "partner"' })).default(
+      "customer",
+    ),
+    ALLOW_PERSONAL_ACCOUNTS: optional(z.enum(["true", "false"], { error: 'expected "true" or "false"' })).default(
+      "false",
+    ),
+    SALES_CONTACT_URL: optional(
+      httpUrl.or(
+        z
+          .string()
+          .trim()
+          .regex(/^mailto:\S+@\S+$/, "expected an https:// or mailto: address"),
+      ),
+    ),
     /** Set by scripts/with-emulator.ts when it points the app at the local Entra ID emulator. */
     ENTRA_EMULATOR: optional(z.enum(["1"], { error: 'expected "1" or nothing' })),
   })
-  .superRefine((env, ctx) => {
-    // The embedded database is a folder on local disk: on serverless or multi-instance hosts it
-    // would be lost or split between instances, so those hosts must name a real PostgreSQL.
-    const host = env.VERCEL ? "Vercel" : env.WEBSITE_SITE_NAME ? "Azure App Service" : undefined;
-    if (host && !env.DATABASE_URL) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["DATABASE_URL"],
-        message: `required on ${host}: the embedded database keeps its files on local disk, which ${host} does not keep`,
-      });
-    }
-  });
+  .superRefine(requireServerOnEphemeralHosts);
 
 export type Config = {
   nodeEnv: "development" | "production" | "test";
   auth: { secret: string; url?: string };
+  trial: {
+    days: number;
+    /** customer: the first sign-in starts the trial; partner: the vendor approves it first. */
+    mode: "customer" | "partner";
+    allowPersonalAccounts: boolean;
+    salesContactUrl?: string;
+  };
   entra: {
     clientId: string;
     clientSecret: string;
@@ -136,9 +172,8 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-/** Parses the environment. Throws ConfigError naming every variable that is wrong. */
-export function parseConfig(env: Env): Config {
-  const result = schema.safeParse(env);
+function parseWith<T>(schemaToUse: z.ZodType<T>, env: Env): T {
+  const result = schemaToUse.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join(".") || "environment";
@@ -147,29 +182,51 @@ export function parseConfig(env: Env): Config {
     });
     throw new ConfigError(problems);
   }
-  const parsed = result.data;
+  return result.data;
+}
+
+function databaseConfigOf(parsed: z.infer<typeof databaseSchema>): Config["database"] {
+  return parsed.DATABASE_URL
+    ? {
+        kind: "postgres",
+        url: parsed.DATABASE_URL,
+        // Serverless instances each open their own pool: keep it small there.
+        poolMax: parsed.DATABASE_POOL_MAX ?? (parsed.VERCEL ? 3 : 10),
+        connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS,
+      }
+    : { kind: "embedded", dataDir: parsed.EMBEDDED_DB_DIR, connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS };
+}
+
+/** The database settings alone, for command-line tools that do not sign anyone in. */
+export function parseDatabaseConfig(env: Env): Config["database"] {
+  return databaseConfigOf(parseWith(databaseSchema, env));
+}
+
+/** What `npm run tenants` needs: the database and the trial length. */
+export function parseOperatorConfig(env: Env): { database: Config["database"]; trialDays: number } {
+  const parsed = parseWith(operatorSchema, env);
+  return { database: databaseConfigOf(parsed), trialDays: parsed.TRIAL_DAYS };
+}
+
+/** Parses the environment. Throws ConfigError naming every variable that is wrong. */
+export function parseConfig(env: Env): Config {
+  const parsed = parseWith(schema, env);
   return {
     nodeEnv: parsed.NODE_ENV,
     auth: { secret: parsed.AUTH_SECRET, url: parsed.AUTH_URL },
+    trial: {
+      days: parsed.TRIAL_DAYS,
+      mode: parsed.TRIAL_MODE,
+      allowPersonalAccounts: parsed.ALLOW_PERSONAL_ACCOUNTS === "true",
+      salesContactUrl: parsed.SALES_CONTACT_URL,
+    },
     entra: {
       clientId: parsed.AUTH_MICROSOFT_ENTRA_ID_ID,
       clientSecret: parsed.AUTH_MICROSOFT_ENTRA_ID_SECRET,
       issuer: parsed.AUTH_MICROSOFT_ENTRA_ID_ISSUER.replace(/\/$/, ""),
       emulated: parsed.ENTRA_EMULATOR === "1",
     },
-    database: parsed.DATABASE_URL
-      ? {
-          kind: "postgres",
-          url: parsed.DATABASE_URL,
-          // Serverless instances each open their own pool: keep it small there.
-          poolMax: parsed.DATABASE_POOL_MAX ?? (parsed.VERCEL ? 3 : 10),
-          connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS,
-        }
-      : {
-          kind: "embedded",
-          dataDir: parsed.EMBEDDED_DB_DIR,
-          connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS,
-        },
+    database: databaseConfigOf(parsed),
   };
 }
 

@@ -2,14 +2,14 @@
 // Applies prisma/migrations to the configured database: DATABASE_URL, or the embedded database
 // when it is unset. Same history as `npx prisma migrate deploy`; no native Prisma engine needed.
 import nextEnv from "@next/env";
-import { ConfigError, config } from "../lib/config";
+import { ConfigError, parseDatabaseConfig } from "../lib/config";
 import { migrateDatabase } from "../lib/db/connection";
 import { startPgliteServer } from "../lib/db/pglite";
 
 async function main(): Promise<void> {
   // The same .env files `npm run dev` and `npm start` read, so both see the same database.
   nextEnv.loadEnvConfig(process.cwd());
-  const { database } = config();
+  const database = parseDatabaseConfig(process.env);
   if (database.kind === "postgres") {
     const applied = await migrateDatabase(database.url);
     report(applied, "the database at DATABASE_URL");

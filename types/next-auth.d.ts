@@ -1,7 +1,2 @@
-import "next-auth";
-
-declare module "next-auth" {
-  interface Session {
-    user: { name?: string | null; email?: string | null; image?: string | null; tid: string; oid: string };
-  }
-}
+// Auth.js's session holds display data only; who may see what is decided by lib/tenants/gate.ts.
+export {};

@@ -21,8 +21,22 @@ const placeholderAuth = {
 
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 
-export function spawnNextServer(port: number, env: Record<string, string>): NextServer {
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+const tsxCli = path.join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
+
+/**
+ * `next start` on `port`; with `withEmulator`, through scripts/with-emulator.ts (as `npm run dev`
+ * runs the app), which starts the local Entra ID emulator and hands the app its settings.
+ */
+export function spawnNextServer(
+  port: number,
+  env: Record<string, string>,
+  options: { withEmulator?: boolean } = {},
+): NextServer {
+  const next = [nextBin, "start", "-p", String(port)];
+  const args = options.withEmulator
+    ? [tsxCli, "scripts/with-emulator.ts", process.execPath, ...next]
+    : [...next, "-H", "127.0.0.1"];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...placeholderAuth, DATABASE_URL: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -30,7 +44,7 @@ export function spawnNextServer(port: number, env: Record<string, string>): Next
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: options.withEmulator ? `http://localhost:${port}` : `http://127.0.0.1:${port}`,
     process: child,
     output: () => output,
     stop: () =>

@@ -1,14 +1,41 @@
 // Auth.js, with Microsoft Entra ID's multi-tenant sign-in. The provider id must stay
 // "microsoft-entra-id": Auth.js gives only that id Entra's per-tenant issuer handling.
+import { cookies } from "next/headers";
 import NextAuth from "next-auth";
 import MicrosoftEntraID from "next-auth/providers/microsoft-entra-id";
 import { config } from "../config";
+import { db } from "../db/client";
+import { SIGNUP_SOURCE_COOKIE, parseSignupSource } from "../tenants/signup-source";
+import { admitUser } from "../tenants/trial";
+import { accountId, appAdapter } from "./adapter";
+import { IdTokenError, TenantKeySets, verifyEntraIdToken } from "./id-token";
+import { sessionCookie } from "./session";
+
+const globalForAuth = globalThis as unknown as { entraKeySets?: TenantKeySets };
+
+/** `https://login.microsoftonline.com` from `https://login.microsoftonline.com/common/v2.0`. */
+export function authorityBase(issuer: string): string {
+  return issuer.replace(/\/[^/]+\/v2\.0\/?$/, "");
+}
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   // Read at the first request, not at build time: a build needs no secrets.
-  const { auth: settings, entra } = config();
+  const { auth: settings, entra, trial } = config();
+  const cookie = sessionCookie();
+  const base = authorityBase(entra.issuer);
+  const keySets = (globalForAuth.entraKeySets ??= new TenantKeySets(base));
   return {
     secret: settings.secret,
+    adapter: appAdapter(db),
+    // Sessions live in the database: signing out deletes the row, so a copied cookie dies with it.
+    session: { strategy: "database", maxAge: 8 * 60 * 60, updateAge: 60 * 60 },
+    cookies: {
+      sessionToken: {
+        name: cookie.name,
+        options: { httpOnly: true, sameSite: "lax", path: "/", secure: cookie.secure },
+      },
+    },
+    pages: { signIn: "/", error: "/signin/error" },
     providers: [
       MicrosoftEntraID({
         clientId: entra.clientId,
@@ -17,25 +44,39 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         // Auth.js checks only PKCE for this provider unless told: state and nonce too (OIDC Core §3.1.2.1).
         checks: ["pkce", "state", "nonce"],
         authorization: { params: { scope: "openid profile email offline_access User.Read" } },
-        // The stock profile() fetches the user's photo from Microsoft Graph into the session
-        // cookie: it fails offline and makes cookies too large. Identity is (tid, oid).
+        // The stock profile() fetches the user's photo from Microsoft Graph into the session: it
+        // fails offline and bloats cookies. The account id is (tid, oid), never e-mail.
         profile: (profile) => ({
-          id: `${profile.tid}/${profile.oid}`,
+          id: accountId(profile.tid, profile.oid),
           name: profile.name,
           email: profile.email ?? null,
         }),
       }),
     ],
     callbacks: {
-      jwt({ token, profile }) {
-        if (profile) {
-          token.tid = profile.tid;
-          token.oid = profile.oid;
+      async signIn({ account }) {
+        if (account?.provider !== "microsoft-entra-id" || typeof account.id_token !== "string") return false;
+        let identity;
+        try {
+          identity = await verifyEntraIdToken(account.id_token, {
+            clientId: entra.clientId,
+            authorityBase: base,
+            keySets,
+          });
+        } catch (error) {
+          if (!(error instanceof IdTokenError)) throw error;
+          // The reason, never the token.
+          console.warn(`[auth] ${error.message}`);
+          return "/signin/error?error=invalid_token";
         }
-        return token;
-      },
-      session({ session, token }) {
-        return { ...session, user: { ...session.user, tid: token.tid as string, oid: token.oid as string } };
+        if (identity.personal && !trial.allowPersonalAccounts) return "/signin/personal-account";
+        const source = parseSignupSource((await cookies()).get(SIGNUP_SOURCE_COOKIE)?.value);
+        await admitUser(
+          await db(),
+          { tid: identity.tid, oid: identity.oid, name: identity.name, email: identity.email, source },
+          { days: trial.days, mode: trial.mode },
+        );
+        return true;
       },
     },
   };

@@ -1,0 +1,25 @@
+import { cookies } from "next/headers";
+import { signIn } from "@/lib/auth/auth";
+import { SIGNUP_SOURCE_COOKIE, signupSourceFrom } from "@/lib/tenants/signup-source";
+
+export const dynamic = "force-dynamic";
+
+/** Starts the sign-in at the multi-tenant authority, with state, PKCE and nonce (lib/auth/auth.ts). */
+export async function GET(request: Request): Promise<Response> {
+  const params = new URL(request.url).searchParams;
+  const source = signupSourceFrom(params);
+  if (Object.keys(source).length) {
+    (await cookies()).set(SIGNUP_SOURCE_COOKIE, JSON.stringify(source), {
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      maxAge: 60 * 60,
+    });
+  }
+  // "Use another account" asks Microsoft for the account picker; the organization sign-up asks
+  // for the permission screen, where administrators can consent for everyone.
+  const requested = params.get("prompt");
+  const prompt = requested === "select_account" || requested === "consent" ? { prompt: requested } : undefined;
+  await signIn("microsoft-entra-id", { redirectTo: "/dashboard" }, prompt);
+  return new Response(null, { status: 500 }); // signIn() redirects; never reached
+}

@@ -1,0 +1,183 @@
+// Our own check of the ID token, on top of Auth.js's. Auth.js (for this provider) checks iss,
+// aud, times and nonce, but not the signature, and accepts any `tid`. A valid Microsoft token is
+// still not permission: this proves who the person is; the tenant table decides the rest.
+// Rules: OpenID Connect Core §3.1.3.7; Microsoft identity platform, "Validate tokens" for
+// multi-tenant apps (issuer built from the token's own tid); ../SECURITY.md "Tokens".
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+} from "jose";
+
+export const PERSONAL_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Allowed difference between our clock and the identity provider's (seconds). */
+const CLOCK_SKEW_S = 120;
+/** An ID token is redeemed right after it is issued; an old `iat` is a replay. */
+const MAX_TOKEN_AGE_S = 15 * 60;
+
+export type IdTokenFailure =
+  | "malformed"
+  | "algorithm"
+  | "key-in-header"
+  | "tenant"
+  | "issuer"
+  | "audience"
+  | "authorized-party"
+  | "signature"
+  | "unknown-key"
+  | "expired"
+  | "not-yet-valid"
+  | "too-old"
+  | "missing-claim"
+  | "key-set-unavailable";
+
+export class IdTokenError extends Error {
+  constructor(
+    readonly reason: IdTokenFailure,
+    detail: string,
+  ) {
+    super(`ID token refused (${reason}): ${detail}`);
+    this.name = "IdTokenError";
+  }
+}
+
+export type EntraIdentity = {
+  tid: string;
+  oid: string;
+  sub: string;
+  name?: string;
+  /** Display only: `email`, else `preferred_username`. Never used to find anyone. */
+  email?: string;
+  /** Directory role template ids (`wids`). */
+  roles: string[];
+  personal: boolean;
+  claims: JWTPayload;
+};
+
+type KeySet = ReturnType<typeof createRemoteJWKSet>;
+
+/**
+ * Keys come only from the tenant's own published key set, found through the tenant's own
+ * discovery document (never from the token: jku, x5u and jwk headers are refused).
+ */
+export class TenantKeySets {
+  private readonly sets = new Map<string, Promise<KeySet>>();
+
+  constructor(private readonly authorityBase: string) {}
+
+  keySet(tid: string): Promise<KeySet> {
+    let set = this.sets.get(tid);
+    if (!set) {
+      set = this.discover(tid);
+      this.sets.set(tid, set);
+      set.catch(() => this.sets.delete(tid)); // a failed discovery is retried next time
+    }
+    return set;
+  }
+
+  private async discover(tid: string): Promise<KeySet> {
+    const issuer = `${this.authorityBase}/${tid}/v2.0`;
+    const response = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) throw new IdTokenError("key-set-unavailable", `discovery answered ${response.status}`);
+    const metadata = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
+    if (metadata.issuer !== issuer || typeof metadata.jwks_uri !== "string") {
+      throw new IdTokenError("key-set-unavailable", "the tenant's discovery document does not match its issuer");
+    }
+    const jwksUri = new URL(metadata.jwks_uri);
+    if (jwksUri.protocol !== "https:") throw new IdTokenError("key-set-unavailable", "key set not served over https");
+    // An unknown kid makes jose fetch the set again, at most once per cooldown, then refuse.
+    return createRemoteJWKSet(jwksUri, { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+  }
+}
+
+/**
+ * Verifies an Entra ID v2.0 ID token: signature with the tenant's keys, `iss` exactly
+ * `<authority base>/<tid>/v2.0` for its own GUID `tid`, `aud` (and `azp`) our client id only,
+ * times, and the claims the app relies on.
+ */
+export async function verifyEntraIdToken(
+  idToken: string,
+  options: { clientId: string; authorityBase: string; keySets: TenantKeySets; now?: Date },
+): Promise<EntraIdentity> {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let unverified: JWTPayload;
+  try {
+    header = decodeProtectedHeader(idToken);
+    unverified = decodeJwt(idToken);
+  } catch {
+    throw new IdTokenError("malformed", "not a JWT");
+  }
+  if (header.alg !== "RS256") throw new IdTokenError("algorithm", `alg ${String(header.alg)}`);
+  for (const name of ["jku", "x5u", "jwk", "x5c"] as const) {
+    if (name in header) throw new IdTokenError("key-in-header", `${name} header`);
+  }
+  const tid = unverified.tid;
+  if (typeof tid !== "string" || !GUID.test(tid)) throw new IdTokenError("tenant", "tid is not a GUID");
+  const issuer = `${options.authorityBase}/${tid}/v2.0`;
+  if (unverified.iss !== issuer) throw new IdTokenError("issuer", "iss is not the issuer of the token's own tenant");
+  if (typeof unverified.aud !== "string" || unverified.aud !== options.clientId) {
+    throw new IdTokenError("audience", "aud is not this app alone");
+  }
+  if (unverified.azp !== undefined && unverified.azp !== options.clientId) {
+    throw new IdTokenError("authorized-party", "azp is another app");
+  }
+
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(idToken, await options.keySets.keySet(tid), {
+      algorithms: ["RS256"],
+      issuer,
+      audience: options.clientId,
+      clockTolerance: CLOCK_SKEW_S,
+      maxTokenAge: MAX_TOKEN_AGE_S + CLOCK_SKEW_S,
+      requiredClaims: ["exp", "iat", "sub", "oid", "tid", "nonce"],
+      currentDate: options.now,
+    }));
+  } catch (error) {
+    throw toIdTokenError(error);
+  }
+  if (typeof payload.oid !== "string" || !GUID.test(payload.oid))
+    throw new IdTokenError("missing-claim", "oid is not a GUID");
+
+  const email = [payload.email, payload.preferred_username].find((value): value is string => typeof value === "string");
+  return {
+    tid,
+    oid: payload.oid,
+    sub: String(payload.sub),
+    name: typeof payload.name === "string" ? payload.name : undefined,
+    email,
+    roles: Array.isArray(payload.wids) ? payload.wids.filter((role): role is string => typeof role === "string") : [],
+    personal: tid === PERSONAL_ACCOUNTS_TENANT,
+    claims: payload,
+  };
+}
+
+function toIdTokenError(error: unknown): IdTokenError {
+  if (error instanceof IdTokenError) return error;
+  if (error instanceof joseErrors.JWKSNoMatchingKey)
+    return new IdTokenError("unknown-key", "no published key has this kid");
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return new IdTokenError("signature", "bad signature");
+  if (error instanceof joseErrors.JWTExpired) return new IdTokenError("expired", "exp is past");
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.reason === "missing") return new IdTokenError("missing-claim", `${error.claim} missing`);
+    if (error.claim === "nbf") return new IdTokenError("not-yet-valid", "nbf is in the future");
+    if (error.claim === "iat") {
+      return new IdTokenError(
+        error.message.includes("too far in the past") ? "too-old" : "not-yet-valid",
+        error.message,
+      );
+    }
+    return new IdTokenError("missing-claim", error.message);
+  }
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSEError) {
+    return new IdTokenError(
+      error instanceof joseErrors.JWKSTimeout ? "key-set-unavailable" : "signature",
+      error.message,
+    );
+  }
+  return new IdTokenError("key-set-unavailable", (error as Error).message);
+}

@@ -1,0 +1,37 @@
+// The server-side session: the cookie holds a random token, the `session` table its SHA-256.
+// One indexed query turns a token into the gate's row (session → user → tenant).
+import { createHash } from "node:crypto";
+import { config } from "../config";
+import type { Database } from "../db/client";
+import type { SessionRow } from "../tenants/gate";
+
+/**
+ * HttpOnly, SameSite=Lax, and on https `__Host-` (Secure, Path=/, no Domain: no subdomain can
+ * set or read it). ../SECURITY.md "Sessions and requests".
+ */
+export function sessionCookie(): { name: string; secure: boolean } {
+  const secure = (config().auth.url ?? "").startsWith("https://");
+  return { name: secure ? "__Host-appsource.session" : "appsource.session", secure };
+}
+
+export function hashSessionToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export async function findSession(
+  prisma: Database,
+  token: string | undefined,
+  now = new Date(),
+): Promise<SessionRow | null> {
+  if (!token || token.length > 200) return null;
+  const rows = await prisma.$queryRaw<SessionRow[]>`
+    SELECT s.user_id AS "userId", s.tenant_id AS "tenantId", s.expires_at AS "expiresAt", u.oid::text AS "oid",
+           u.display_name AS "userName", u.email AS "userEmail", u.suspended_at AS "userSuspendedAt",
+           t.display_name AS "tenantName", t.primary_domain AS "tenantDomain",
+           t.status::text AS "tenantStatus", t.trial_ends_at AS "trialEndsAt"
+      FROM session s
+      JOIN "user" u ON u.id = s.user_id
+      JOIN tenant t ON t.id = s.tenant_id
+     WHERE s.id = ${hashSessionToken(token)} AND s.expires_at > ${now}`;
+  return rows[0] ?? null;
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { decideAccess, effectiveStatus, pageFor, trialDaysLeft, type SessionRow } from "./gate";
+
+const now = new Date("2026-11-21T12:00:00Z");
+const row = (overrides: Partial<SessionRow> = {}): SessionRow => ({
+  userId: "u",
+  expiresAt: new Date("2026-11-22T00:00:00Z"),
+  tenantId: "t",
+  oid: "o",
+  userName: "Megan",
+  userEmail: "megan@contoso.com",
+  userSuspendedAt: null,
+  tenantName: "Contoso",
+  tenantDomain: "contoso.com",
+  tenantStatus: "TRIAL",
+  trialEndsAt: new Date("2026-12-01T00:00:00Z"),
+  ...overrides,
+});
+
+describe("the gate", () => {
+  it("lets a running trial and an active tenant in, with their tenant from the session row", () => {
+    const trial = decideAccess(row(), now);
+    expect(trial.kind).toBe("allowed");
+    expect(trial.kind === "allowed" && trial.access.tenantId).toBe("t");
+    expect(decideAccess(row({ tenantStatus: "ACTIVE", trialEndsAt: null }), now).kind).toBe("allowed");
+  });
+
+  it("treats a trial past its end date as expired, whatever the stored status says", () => {
+    const ended = new Date("2026-11-21T11:59:59Z");
+    expect(effectiveStatus("TRIAL", ended, now)).toBe("EXPIRED");
+    expect(decideAccess(row({ trialEndsAt: ended }), now)).toEqual({ kind: "trial-expired", trialEndsAt: ended });
+    expect(decideAccess(row({ trialEndsAt: now }), now).kind).toBe("trial-expired");
+    expect(decideAccess(row({ trialEndsAt: null }), now).kind).toBe("trial-expired");
+  });
+
+  it("sends everyone else to the page written for them", () => {
+    expect(decideAccess(null, now)).toEqual({ kind: "signed-out" });
+    expect(decideAccess(row({ tenantStatus: "SUSPENDED" }), now)).toEqual({ kind: "suspended" });
+    expect(decideAccess(row({ tenantStatus: "PENDING" }), now)).toEqual({ kind: "pending" });
+    expect(decideAccess(row({ tenantStatus: "EXPIRED" }), now).kind).toBe("trial-expired");
+    expect(decideAccess(row({ tenantStatus: "ACTIVE", userSuspendedAt: now }), now)).toEqual({
+      kind: "user-suspended",
+    });
+    expect(pageFor({ kind: "trial-expired", trialEndsAt: null })).toBe("/trial/expired");
+    expect(pageFor({ kind: "suspended" })).toBe("/account/suspended");
+    expect(pageFor({ kind: "pending" })).toBe("/account/pending");
+    expect(pageFor({ kind: "signed-out" })).toBe("/");
+  });
+
+  it("counts trial days left, rounded up, never below zero", () => {
+    expect(trialDaysLeft(new Date("2026-11-22T12:00:00Z"), now)).toBe(1);
+    expect(trialDaysLeft(new Date("2026-11-22T12:00:01Z"), now)).toBe(2);
+    expect(trialDaysLeft(new Date("2026-11-01T00:00:00Z"), now)).toBe(0);
+  });
+});

@@ -1,0 +1,94 @@
+// THE gate: whether a request may see tenant data. Decided here only, from the server-side
+// session's row (session → user (tid, oid) → tenant), never from anything the browser sends.
+// The proxy asks it, and so does every place that reads tenant data (../SECURITY.md: "Access is
+// checked where data is read, not only in proxy.ts").
+import type { TenantStatus } from "../db/generated/enums";
+
+/** What the gate reads: one row, fetched with the session in one indexed query. */
+export type SessionRow = {
+  userId: string;
+  expiresAt: Date;
+  tenantId: string;
+  oid: string;
+  userName: string | null;
+  userEmail: string | null;
+  userSuspendedAt: Date | null;
+  tenantName: string | null;
+  tenantDomain: string | null;
+  tenantStatus: TenantStatus;
+  trialEndsAt: Date | null;
+};
+
+declare const allowed: unique symbol;
+
+/** Proof that the gate let this request in; data functions take it, so none can be called without. */
+export type TenantAccess = {
+  readonly [allowed]: true;
+  tenantId: string;
+  userId: string;
+  oid: string;
+  tenant: { name: string | null; domain: string | null; status: "TRIAL" | "ACTIVE"; trialEndsAt: Date | null };
+  user: { name: string | null; email: string | null };
+};
+
+export type AccessDecision =
+  | { kind: "allowed"; access: TenantAccess }
+  | { kind: "signed-out" }
+  | { kind: "trial-expired"; trialEndsAt: Date | null }
+  | { kind: "suspended" }
+  | { kind: "user-suspended" }
+  | { kind: "pending" };
+
+/** The effective status: a trial past its end date is expired, whatever the row says yet. */
+export function effectiveStatus(status: TenantStatus, trialEndsAt: Date | null, now: Date): TenantStatus {
+  if (status === "TRIAL" && (!trialEndsAt || trialEndsAt.getTime() <= now.getTime())) return "EXPIRED";
+  return status;
+}
+
+export function decideAccess(row: SessionRow | null | undefined, now: Date = new Date()): AccessDecision {
+  if (!row) return { kind: "signed-out" };
+  if (row.userSuspendedAt) return { kind: "user-suspended" };
+  const status = effectiveStatus(row.tenantStatus, row.trialEndsAt, now);
+  switch (status) {
+    case "TRIAL":
+    case "ACTIVE":
+      return {
+        kind: "allowed",
+        access: {
+          tenantId: row.tenantId,
+          userId: row.userId,
+          oid: row.oid,
+          tenant: { name: row.tenantName, domain: row.tenantDomain, status, trialEndsAt: row.trialEndsAt },
+          user: { name: row.userName, email: row.userEmail },
+        } as TenantAccess,
+      };
+    case "EXPIRED":
+      return { kind: "trial-expired", trialEndsAt: row.trialEndsAt };
+    case "SUSPENDED":
+      return { kind: "suspended" };
+    case "PENDING":
+      return { kind: "pending" };
+  }
+}
+
+/** Where a person who may not get in is sent: a page written for their case. */
+export function pageFor(decision: Exclude<AccessDecision, { kind: "allowed" }>): string {
+  switch (decision.kind) {
+    case "signed-out":
+      return "/";
+    case "trial-expired":
+      return "/trial/expired";
+    case "suspended":
+      return "/account/suspended";
+    case "user-suspended":
+      return "/account/suspended?who=user";
+    case "pending":
+      return "/account/pending";
+  }
+}
+
+/** Whole days left in a trial, rounded up ("1 day left" until the last second). */
+export function trialDaysLeft(trialEndsAt: Date | null, now: Date = new Date()): number {
+  if (!trialEndsAt) return 0;
+  return Math.max(0, Math.ceil((trialEndsAt.getTime() - now.getTime()) / 86_400_000));
+}

@@ -1,0 +1,13 @@
+// Reads of tenant data. Each takes the gate's TenantAccess and reads within its tenant only:
+// the tenant of a request comes from the server-side session, never from the request.
+import type { Database } from "../db/client";
+import type { TenantAccess } from "./gate";
+
+export function listTenantUsers(prisma: Database, access: TenantAccess) {
+  return prisma.user.findMany({
+    where: { tenantId: access.tenantId },
+    select: { id: true, displayName: true, email: true, role: true, lastSignInAt: true },
+    orderBy: [{ role: "asc" }, { displayName: "asc" }],
+    take: 200,
+  });
+}
