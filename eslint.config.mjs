@@ -23,6 +23,7 @@ export default defineConfig([
       "playwright.config.ts",
       "vitest.config.ts",
       "scripts/**",
+      "bench/**",
       "emulator/**",
       "e2e/**",
       "test/**",

@@ -67,7 +67,11 @@ type KeySet = ReturnType<typeof createRemoteJWKSet>;
 export class TenantKeySets {
   private readonly sets = new Map<string, Promise<KeySet>>();
 
-  constructor(private readonly authorityBase: string) {}
+  constructor(
+    private readonly authorityBase: string,
+    /** After one re-fetch for an unknown kid, the next waits this long (a flood of bogus kids cannot hammer the authority). */
+    private readonly cooldownMs = 30_000,
+  ) {}
 
   keySet(tid: string): Promise<KeySet> {
     let set = this.sets.get(tid);
@@ -90,7 +94,11 @@ export class TenantKeySets {
     const jwksUri = new URL(metadata.jwks_uri);
     if (jwksUri.protocol !== "https:") throw new IdTokenError("key-set-unavailable", "key set not served over https");
     // An unknown kid makes jose fetch the set again, at most once per cooldown, then refuse.
-    return createRemoteJWKSet(jwksUri, { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+    return createRemoteJWKSet(jwksUri, {
+      cooldownDuration: this.cooldownMs,
+      cacheMaxAge: 10 * 60_000,
+      timeoutDuration: 5_000,
+    });
   }
 }
 
@@ -161,7 +169,12 @@ function toIdTokenError(error: unknown): IdTokenError {
   if (error instanceof joseErrors.JWKSNoMatchingKey)
     return new IdTokenError("unknown-key", "no published key has this kid");
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return new IdTokenError("signature", "bad signature");
-  if (error instanceof joseErrors.JWTExpired) return new IdTokenError("expired", "exp is past");
+  if (error instanceof joseErrors.JWTExpired) {
+    // maxTokenAge: an `iat` too far in the past is reported as expiry of the token's age.
+    return error.claim === "iat"
+      ? new IdTokenError("too-old", "iat is too far in the past")
+      : new IdTokenError("expired", "exp is past");
+  }
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     if (error.reason === "missing") return new IdTokenError("missing-claim", `${error.claim} missing`);
     if (error.claim === "nbf") return new IdTokenError("not-yet-valid", "nbf is in the future");

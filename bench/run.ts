@@ -1,0 +1,194 @@
+// npm run bench: what the tenant gate costs, measured in one run on the real PostgreSQL server.
+// Builds the app, starts it (next start) on a fresh database, and loads, one after the other:
+//   ungated  GET /api/health   (one query: SELECT 1)
+//   gated    GET /api/tenant   (one indexed query: session -> user -> tenant, then the answer)
+// with 1 000 tenants in the table, then with 1 000 000. Writes bench/results.json; the README
+// shows the latest figures. Ratios, not absolute numbers: they travel between machines.
+//   BENCH_DATABASE_URL   server to create the bench database on
+//                        (default postgresql://postgres@127.0.0.1:5432/postgres)
+//   BENCH_SECONDS        seconds per measurement (default 10)
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import autocannon from "autocannon";
+import pg from "pg";
+import { hashSessionToken } from "../lib/auth/session";
+import { migrateDatabase } from "../lib/db/connection";
+
+const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const port = 3300;
+const base = `http://localhost:${port}`;
+
+async function sql(url: string, text: string, values: unknown[] = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(text, values);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Tenants up to `total`, inserted by the server itself (generate_series), in batches. */
+async function growTenants(url: string, total: number) {
+  const { rows } = await sql(url, "SELECT count(*)::int AS n FROM tenant");
+  for (let have = rows[0].n as number; have < total; have += 200_000) {
+    const batch = Math.min(200_000, total - have);
+    await sql(
+      url,
+      `INSERT INTO tenant (id, display_name, status, consent_type, trial_starts_at, trial_ends_at, updated_at)
+       SELECT gen_random_uuid(), 'Tenant ' || i, 'TRIAL', 'USER', now(), now() + interval '30 days', now()
+         FROM generate_series(1, $1) AS i`,
+      [batch],
+    );
+  }
+  await sql(url, "ANALYZE tenant");
+}
+
+type Figures = { requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number };
+
+async function load(url: string, headers: Record<string, string> = {}): Promise<Figures> {
+  await autocannon({ url, connections: 10, duration: 2, headers }); // warm-up
+  const result = await autocannon({ url, connections: 20, duration: seconds, headers });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+/** Peak resident memory (VmHWM) of the server process and its children, in MB. */
+function peakRssMb(pid: number): number {
+  const pids = [
+    pid,
+    ...spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map(Number),
+  ];
+  let peak = 0;
+  for (const id of pids) {
+    try {
+      const kb = Number(readFileSync(`/proc/${id}/status`, "utf8").match(/VmHWM:\s+(\d+)/)?.[1] ?? 0);
+      peak = Math.max(peak, kb / 1024);
+    } catch {
+      // gone
+    }
+  }
+  return Math.round(peak);
+}
+
+async function main() {
+  console.info("--- next build");
+  if (
+    spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } })
+      .status !== 0
+  ) {
+    throw new Error("next build failed");
+  }
+
+  const name = `appsource_bench_${randomBytes(4).toString("hex")}`;
+  await sql(serverUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
+  let server: ReturnType<typeof spawn> | undefined;
+  try {
+    await migrateDatabase(databaseUrl);
+    // One signed-in person, as a session row (the cookie's token, hashed).
+    const tid = randomUUID();
+    const token = randomBytes(32).toString("base64url");
+    await sql(
+      databaseUrl,
+      `INSERT INTO tenant (id, display_name, status, consent_type, trial_starts_at, trial_ends_at, updated_at) VALUES ($1, 'Bench', 'TRIAL', 'USER', now(), now() + interval '30 days', now())`,
+      [tid],
+    );
+    const { rows } = await sql(
+      databaseUrl,
+      `INSERT INTO "user" (id, tenant_id, oid, display_name, role, updated_at) VALUES (gen_random_uuid(), $1, gen_random_uuid(), 'Bench', 'ADMIN', now()) RETURNING id`,
+      [tid],
+    );
+    await sql(
+      databaseUrl,
+      `INSERT INTO session (id, user_id, tenant_id, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`,
+      [hashSessionToken(token), rows[0].id, tid],
+    );
+    const cookie = { cookie: `appsource.session=${token}` };
+
+    server = spawn(process.execPath, [nextBin, "start", "-p", String(port)], {
+      env: {
+        ...process.env,
+        NEXT_TELEMETRY_DISABLED: "1",
+        NODE_ENV: "production",
+        DATABASE_URL: databaseUrl,
+        DATABASE_POOL_MAX: "10",
+        AUTH_URL: base,
+        AUTH_SECRET: randomBytes(32).toString("base64url"),
+        AUTH_MICROSOFT_ENTRA_ID_ID: "00000000-0000-0000-0000-000000000001",
+        AUTH_MICROSOFT_ENTRA_ID_SECRET: "bench",
+        AUTH_MICROSOFT_ENTRA_ID_ISSUER: "https://login.microsoftonline.com/common/v2.0",
+      },
+      stdio: "ignore",
+    });
+    for (let tries = 0; ; tries++) {
+      const ok = await fetch(`${base}/api/health`)
+        .then((response) => response.ok)
+        .catch(() => false);
+      if (ok) break;
+      if (tries > 120) throw new Error("the server did not start");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const gated = await fetch(`${base}/api/tenant`, { headers: cookie });
+    if (gated.status !== 200) throw new Error(`the gated request answered ${gated.status}`);
+
+    const runs: Record<string, { tenants: number; ungated: Figures; gated: Figures }> = {};
+    for (const [label, tenants] of [
+      ["1k", 1_000],
+      ["1M", 1_000_000],
+    ] as const) {
+      console.info(`--- ${tenants} tenants`);
+      await growTenants(databaseUrl, tenants);
+      runs[label] = {
+        tenants,
+        ungated: await load(`${base}/api/health`),
+        gated: await load(`${base}/api/tenant`, cookie),
+      };
+      console.info(JSON.stringify(runs[label]));
+    }
+    const results = {
+      measuredAt: new Date().toISOString(),
+      machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+      secondsPerMeasurement: seconds,
+      gatedOverUngated: round(runs["1k"]!.gated.requestsPerSecond / runs["1k"]!.ungated.requestsPerSecond),
+      gatedOverUngated1M: round(runs["1M"]!.gated.requestsPerSecond / runs["1M"]!.ungated.requestsPerSecond),
+      scale1MOver1k: round(runs["1M"]!.gated.requestsPerSecond / runs["1k"]!.gated.requestsPerSecond),
+      peakRssMb: peakRssMb(server.pid!),
+      targets: { gatedOverUngated: ">= 0.85", scale1MOver1k: ">= 0.90", peakRssMb: "< 400" },
+      runs,
+    };
+    writeFileSync(path.join("bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    console.info(
+      JSON.stringify({
+        gatedOverUngated: results.gatedOverUngated,
+        scale1MOver1k: results.scale1MOver1k,
+        peakRssMb: results.peakRssMb,
+      }),
+    );
+  } finally {
+    server?.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sql(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+// lib/auth/id-token.ts against the local Entra ID emulator, sound and misbehaving.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { RunningEmulator } from "@/emulator/server";
+import { IdTokenError, TenantKeySets, verifyEntraIdToken, type IdTokenFailure } from "@/lib/auth/id-token";
+import { control, exchange, signIn, startTestEmulator, testApp } from "./entra-emulator";
+
+let emulator: RunningEmulator;
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+beforeEach(async () => {
+  await control(emulator, "reset", {});
+});
+
+async function idToken(misbehaviour?: string): Promise<string> {
+  const signedIn = await signIn(emulator, { username: "megan@contoso.com", consent: "accept" });
+  if (misbehaviour) await control(emulator, "misbehave", { kind: misbehaviour });
+  return (await (await exchange(emulator, signedIn)).json()).id_token;
+}
+
+const verify = (token: string, keySets = new TenantKeySets(emulator.backUrl)) =>
+  verifyEntraIdToken(token, { clientId: testApp.clientId, authorityBase: emulator.backUrl, keySets });
+
+describe("verifyEntraIdToken", () => {
+  it("accepts a sound token and returns who it is: (tid, oid), display data, roles", async () => {
+    const identity = await verify(await idToken());
+    expect(identity).toMatchObject({
+      tid: "4a1e9b5c-2f3d-4c8a-9e6b-1d2c3b4a5f60",
+      oid: "0a7c1f2e-1b3d-4e5f-8a9b-0c1d2e3f4a02",
+      name: "Megan Bowen",
+      email: "megan@contoso.com",
+      personal: false,
+    });
+  });
+
+  const refusals: [string, IdTokenFailure][] = [
+    ["bad-signature", "signature"],
+    ["alg-none", "algorithm"],
+    ["hs256-public-key", "algorithm"],
+    ["jku-header", "key-in-header"],
+    ["jwk-header", "key-in-header"],
+    ["x5u-header", "key-in-header"],
+    ["unknown-kid", "unknown-key"],
+    ["wrong-iss", "issuer"],
+    ["iss-tid-mismatch", "issuer"],
+    ["templated-iss", "issuer"],
+    ["tid-not-guid", "tenant"],
+    ["wrong-aud", "audience"],
+    ["extra-aud", "audience"],
+    ["wrong-azp", "authorized-party"],
+    ["expired", "expired"],
+    ["not-yet-valid", "not-yet-valid"],
+    ["missing-exp", "missing-claim"],
+    ["missing-iat", "missing-claim"],
+    ["stale-iat", "too-old"],
+    ["missing-sub", "missing-claim"],
+    ["missing-nonce", "missing-claim"],
+    ["access-token-as-id-token", "audience"],
+  ];
+  it.each(refusals)("refuses %s (%s)", async (misbehaviour, reason) => {
+    const attempt = verify(await idToken(misbehaviour));
+    await expect(attempt).rejects.toBeInstanceOf(IdTokenError);
+    await expect(attempt).rejects.toMatchObject({ reason });
+  });
+
+  it("fetches the key set again for a rotated key (past the cooldown), and accepts tokens of the new key", async () => {
+    const keySets = new TenantKeySets(emulator.backUrl, 0);
+    await verify(await idToken(), keySets); // key set cached
+    await control(emulator, "keys/rotate", { graceMs: 60_000 });
+    await expect(verify(await idToken(), keySets)).resolves.toMatchObject({ name: "Megan Bowen" });
+  });
+});
+
+it("refuses, without fetching again, a second unknown key within the cooldown", async () => {
+  const keySets = new TenantKeySets(emulator.backUrl, 60_000);
+  await verify(await idToken(), keySets);
+  await expect(verify(await idToken("unknown-kid"), keySets)).rejects.toMatchObject({ reason: "unknown-key" });
+  // A real rotation right after is refused too until the cooldown ends: the price of not letting
+  // a stream of bogus kids make us hammer the authority.
+  await control(emulator, "keys/rotate", { graceMs: 60_000 });
+  await expect(verify(await idToken(), keySets)).rejects.toMatchObject({ reason: "unknown-key" });
+});
