@@ -48,6 +48,13 @@ test.describe(`when the database (${target.name}) stops and comes back`, () => {
     expect(home?.status()).toBe(200);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
 
+    // A page that needs the database (a signed-in visitor's) shows a page written for people.
+    await page.context().addCookies([{ name: "appsource.session", value: "any-session", url: server.url }]);
+    await page.goto(`${server.url}/dashboard`);
+    await expect(page.getByRole("heading", { name: "We can't show this page right now" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Try again" })).toBeVisible();
+    expect(await page.content()).not.toMatch(/ECONNREFUSED|at \w+ \(|node_modules/);
+
     proxy.restore();
     await expect.poll(async () => (await health()).status(), { timeout: 15_000 }).toBe(200);
     expect(server.process.exitCode).toBeNull();

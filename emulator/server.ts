@@ -232,14 +232,24 @@ export class Emulator {
 
   // ---- authorization (front channel) ---------------------------------------------------------
 
-  authorize(segment: string, query: URLSearchParams, sessionAccount: Account | undefined): Response | string {
-    const authority = this.authority(segment);
+  /**
+   * The app a browser request names, and its redirect URI, which must be registered exactly. An
+   * unknown app or redirect URI gets an error page, never a redirect (no open redirector).
+   */
+  private registeredClient(authority: Authority, query: URLSearchParams): { app: App; redirectUri: string } {
     const clientId = query.get("client_id") ?? "";
     const app = this.app(clientId, authority.segment);
     const redirectUri = query.get("redirect_uri") ?? "";
-    // An unregistered redirect URI gets an error page, never a redirect (open redirector).
-    if (!app.redirectUris.includes(redirectUri))
+    if (!app.redirectUris.includes(redirectUri)) {
       throw new EntraFailure(aadsts.redirectUriNotRegistered(redirectUri, clientId));
+    }
+    return { app, redirectUri };
+  }
+
+  authorize(segment: string, query: URLSearchParams, sessionAccount: Account | undefined): Response | string {
+    const authority = this.authority(segment);
+    const { app, redirectUri } = this.registeredClient(authority, query);
+    const clientId = app.clientId;
 
     const interaction: Interaction = {
       id: randomBytes(16).toString("base64url"),
@@ -410,11 +420,7 @@ export class Emulator {
 
   adminConsent(segment: string, query: URLSearchParams): Response | string {
     const authority = this.authority(segment);
-    const clientId = query.get("client_id") ?? "";
-    const app = this.app(clientId, authority.segment);
-    const redirectUri = query.get("redirect_uri") ?? "";
-    if (!app.redirectUris.includes(redirectUri))
-      throw new EntraFailure(aadsts.redirectUriNotRegistered(redirectUri, clientId));
+    const { app, redirectUri } = this.registeredClient(authority, query);
     if (authority.multiplexer === "consumers" || authority.multiplexer === "common") {
       // Admin consent is for organizations: /organizations or the tenant's own authority.
       throw new EntraFailure(aadsts.accountNotAllowed(authority.segment));

@@ -3,6 +3,9 @@
 // (.ci/run sets it to the CI machine's server).
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { openDatabase, type Database } from "@/lib/db/client";
+import { migrateDatabase } from "@/lib/db/connection";
 import { startPgliteServer } from "@/lib/db/pglite";
 
 export type TestDatabase = {
@@ -58,4 +61,31 @@ export const databaseTargets: TestDatabaseTarget[] = [pglite, ...(testDatabaseUr
 if (process.env.CI && !testDatabaseUrl) {
   // CI must exercise the real server: a missing variable would silently halve the suite.
   throw new Error("TEST_DATABASE_URL is not set: CI runs the integration tests against a PostgreSQL server too.");
+}
+
+/**
+ * A fresh database of `target`, migrated, with a Prisma client, for the tests of a describe block
+ * (created before them, dropped after). Read its fields inside the tests.
+ */
+export function migratedDatabase(target: TestDatabaseTarget, options: { poolMax?: number } = {}) {
+  const state = {} as { url: string; prisma: Database };
+  let database: TestDatabase | undefined;
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    database = await target.create();
+    await migrateDatabase(database.url);
+    const opened = await openDatabase({
+      kind: "postgres",
+      url: database.url,
+      poolMax: options.poolMax ?? 2,
+      connectTimeoutMs: 10_000,
+    });
+    close = opened.close;
+    Object.assign(state, { url: database.url, prisma: opened.prisma });
+  });
+  afterAll(async () => {
+    await close?.();
+    await database?.drop();
+  });
+  return state;
 }

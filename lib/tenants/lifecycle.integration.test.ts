@@ -1,32 +1,13 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseTargets, type TestDatabase } from "@/test/databases";
-import { openDatabase, type Database } from "../db/client";
-import { migrateDatabase } from "../db/connection";
+import { describe, expect, it } from "vitest";
+import { databaseTargets, migratedDatabase } from "@/test/databases";
 import { effectiveStatus } from "./gate";
 import { admitUser } from "./trial";
 
 describe.each(databaseTargets)("npm run tenants on $name", (target) => {
-  let database: TestDatabase;
-  let prisma: Database;
-  let close: () => Promise<void>;
-
-  beforeAll(async () => {
-    database = await target.create();
-    await migrateDatabase(database.url);
-    ({ prisma, close } = await openDatabase({
-      kind: "postgres",
-      url: database.url,
-      poolMax: 1,
-      connectTimeoutMs: 5_000,
-    }));
-  });
-  afterAll(async () => {
-    await close?.();
-    await database?.drop();
-  });
+  const db = migratedDatabase(target, { poolMax: 1 });
 
   // The real command, as an operator runs it (its own process, its own connection). Not spawnSync:
   // the PGlite server of this test lives in this process and must keep answering.
@@ -39,7 +20,7 @@ describe.each(databaseTargets)("npm run tenants on $name", (target) => {
           env: {
             PATH: process.env.PATH,
             NODE_ENV: "production",
-            DATABASE_URL: database.url,
+            DATABASE_URL: db.url,
             DATABASE_POOL_MAX: "1",
             TRIAL_DAYS: "14",
           },
@@ -51,29 +32,29 @@ describe.each(databaseTargets)("npm run tenants on $name", (target) => {
 
   it("approves a partner-led trial, extends, suspends, reinstates and activates, with an audit trail", async () => {
     const tid = randomUUID();
-    await admitUser(prisma, { tid, oid: randomUUID(), name: "Nancy" }, { days: 30, mode: "partner" });
+    await admitUser(db.prisma, { tid, oid: randomUUID(), name: "Nancy" }, { days: 30, mode: "partner" });
 
     expect((await tenants("list")).stdout).toContain(`${tid}  PENDING`);
     const approved = await tenants("approve", tid);
     expect(approved.status).toBe(0);
-    const tenant = await prisma.tenant.findUniqueOrThrow({ where: { id: tid } });
+    const tenant = await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } });
     expect(tenant.status).toBe("TRIAL");
     expect(Math.round((tenant.trialEndsAt!.getTime() - tenant.trialStartsAt!.getTime()) / 86_400_000)).toBe(14);
 
     // An ended trial, extended, runs again.
-    await prisma.tenant.update({ where: { id: tid }, data: { trialEndsAt: new Date(Date.now() - 1000) } });
+    await db.prisma.tenant.update({ where: { id: tid }, data: { trialEndsAt: new Date(Date.now() - 1000) } });
     expect((await tenants("extend", tid, "7")).status).toBe(0);
-    const extended = await prisma.tenant.findUniqueOrThrow({ where: { id: tid } });
+    const extended = await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } });
     expect(effectiveStatus(extended.status, extended.trialEndsAt, new Date())).toBe("TRIAL");
 
     expect((await tenants("suspend", tid)).status).toBe(0);
-    expect((await prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).status).toBe("SUSPENDED");
+    expect((await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).status).toBe("SUSPENDED");
     expect((await tenants("reinstate", tid)).status).toBe(0);
-    expect((await prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).status).toBe("TRIAL");
+    expect((await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).status).toBe("TRIAL");
     expect((await tenants("activate", tid)).status).toBe(0);
-    expect((await prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).status).toBe("ACTIVE");
+    expect((await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).status).toBe("ACTIVE");
 
-    const events = await prisma.auditEvent.findMany({ where: { tenantId: tid }, orderBy: { occurredAt: "asc" } });
+    const events = await db.prisma.auditEvent.findMany({ where: { tenantId: tid }, orderBy: { occurredAt: "asc" } });
     expect(events.map((event) => event.type)).toEqual([
       "tenant.trial_requested",
       "tenant.trial_approved",
@@ -86,13 +67,13 @@ describe.each(databaseTargets)("npm run tenants on $name", (target) => {
 
   it("refuses what makes no sense, with a message and nothing changed", async () => {
     const tid = randomUUID();
-    await admitUser(prisma, { tid, oid: randomUUID() }, { days: 30, mode: "customer" });
+    await admitUser(db.prisma, { tid, oid: randomUUID() }, { days: 30, mode: "customer" });
     const approve = await tenants("approve", tid);
     expect(approve.status).toBe(1);
     expect(approve.stderr).toContain("is TRIAL, not PENDING");
     expect((await tenants("extend", tid, "0")).stderr).toContain("days: expected 1 to 365");
     expect((await tenants("suspend", randomUUID())).stderr).toContain("No tenant");
     expect((await tenants("suspend", "not-a-guid")).status).toBe(2);
-    expect((await prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).status).toBe("TRIAL");
+    expect((await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).status).toBe("TRIAL");
   });
 });

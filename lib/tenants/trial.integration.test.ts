@@ -1,31 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseTargets, type TestDatabase } from "@/test/databases";
+import { describe, expect, it } from "vitest";
+import { databaseTargets, migratedDatabase } from "@/test/databases";
 import { findSession, hashSessionToken } from "../auth/session";
-import { openDatabase, type Database } from "../db/client";
-import { migrateDatabase } from "../db/connection";
 import { decideAccess } from "./gate";
 import { admitUser } from "./trial";
 
 describe.each(databaseTargets)("trial provisioning on $name", (target) => {
-  let database: TestDatabase;
-  let prisma: Database;
-  let close: () => Promise<void>;
-
-  beforeAll(async () => {
-    database = await target.create();
-    await migrateDatabase(database.url);
-    ({ prisma, close } = await openDatabase({
-      kind: "postgres",
-      url: database.url,
-      poolMax: target.name === "PGlite" ? 1 : 20,
-      connectTimeoutMs: 10_000,
-    }));
-  });
-  afterAll(async () => {
-    await close?.();
-    await database?.drop();
-  });
+  const db = migratedDatabase(target, { poolMax: target.name === "PGlite" ? 1 : 20 });
 
   const settings = { days: 30, mode: "customer" as const };
 
@@ -33,7 +14,7 @@ describe.each(databaseTargets)("trial provisioning on $name", (target) => {
     const tid = randomUUID();
     const now = new Date("2026-11-21T10:00:00Z");
     const first = await admitUser(
-      prisma,
+      db.prisma,
       {
         tid,
         oid: randomUUID(),
@@ -44,7 +25,7 @@ describe.each(databaseTargets)("trial provisioning on $name", (target) => {
       { ...settings, now },
     );
     expect(first).toMatchObject({ tenantCreated: true, userCreated: true });
-    const tenant = await prisma.tenant.findUniqueOrThrow({ where: { id: tid } });
+    const tenant = await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } });
     expect(tenant).toMatchObject({
       status: "TRIAL",
       consentType: "USER",
@@ -52,27 +33,27 @@ describe.each(databaseTargets)("trial provisioning on $name", (target) => {
       signupSource: { source: "appsource", utm_campaign: "launch" },
     });
     expect(tenant.trialEndsAt?.toISOString()).toBe("2026-12-21T10:00:00.000Z");
-    expect(await prisma.user.findUniqueOrThrow({ where: { id: first.userId } })).toMatchObject({ role: "ADMIN" });
-    expect(await prisma.auditEvent.findMany({ where: { tenantId: tid } })).toEqual([
+    expect(await db.prisma.user.findUniqueOrThrow({ where: { id: first.userId } })).toMatchObject({ role: "ADMIN" });
+    expect(await db.prisma.auditEvent.findMany({ where: { tenantId: tid } })).toEqual([
       expect.objectContaining({ type: "tenant.trial_started", actor: expect.stringContaining(tid) }),
     ]);
   });
 
   it("lets later people join without a new trial, and never restarts an ended trial", async () => {
     const tid = randomUUID();
-    await admitUser(prisma, { tid, oid: randomUUID() }, settings);
-    await prisma.tenant.update({
+    await admitUser(db.prisma, { tid, oid: randomUUID() }, settings);
+    await db.prisma.tenant.update({
       where: { id: tid },
       data: { status: "EXPIRED", trialEndsAt: new Date(Date.now() - 1000) },
     });
-    const second = await admitUser(prisma, { tid, oid: randomUUID(), name: "Alex" }, settings);
+    const second = await admitUser(db.prisma, { tid, oid: randomUUID(), name: "Alex" }, settings);
     expect(second).toMatchObject({ tenantCreated: false, userCreated: true });
-    expect(await prisma.user.findUniqueOrThrow({ where: { id: second.userId } })).toMatchObject({ role: "MEMBER" });
-    expect(await prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).toMatchObject({ status: "EXPIRED" });
+    expect(await db.prisma.user.findUniqueOrThrow({ where: { id: second.userId } })).toMatchObject({ role: "MEMBER" });
+    expect(await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).toMatchObject({ status: "EXPIRED" });
     // Signing in again changes nothing but display data and the last sign-in.
     const again = await admitUser(
-      prisma,
-      { tid, oid: (await prisma.user.findUniqueOrThrow({ where: { id: second.userId } })).oid, name: "Alex W." },
+      db.prisma,
+      { tid, oid: (await db.prisma.user.findUniqueOrThrow({ where: { id: second.userId } })).oid, name: "Alex W." },
       settings,
     );
     expect(again).toMatchObject({ userId: second.userId, tenantCreated: false, userCreated: false });
@@ -81,11 +62,11 @@ describe.each(databaseTargets)("trial provisioning on $name", (target) => {
   it("records a partner-led sign-up as PENDING with its contact, no trial dates", async () => {
     const tid = randomUUID();
     await admitUser(
-      prisma,
+      db.prisma,
       { tid, oid: randomUUID(), name: "Nancy", email: "nancy@northwind.example" },
       { days: 30, mode: "partner" },
     );
-    expect(await prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).toMatchObject({
+    expect(await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).toMatchObject({
       status: "PENDING",
       trialStartsAt: null,
       trialEndsAt: null,
@@ -98,23 +79,23 @@ describe.each(databaseTargets)("trial provisioning on $name", (target) => {
     const tid = randomUUID();
     const oids = Array.from({ length: 20 }, () => randomUUID());
     const results = await Promise.allSettled(
-      oids.map((oid) => admitUser(prisma, { tid, oid, name: oid.slice(0, 8) }, settings)),
+      oids.map((oid) => admitUser(db.prisma, { tid, oid, name: oid.slice(0, 8) }, settings)),
     );
     expect(results.filter((result) => result.status === "rejected")).toEqual([]);
     const admissions = results.map(
       (result) => (result as PromiseFulfilledResult<Awaited<ReturnType<typeof admitUser>>>).value,
     );
     expect(admissions.filter((admission) => admission.tenantCreated)).toHaveLength(1);
-    expect(await prisma.tenant.count({ where: { id: tid } })).toBe(1);
-    expect(await prisma.user.count({ where: { tenantId: tid } })).toBe(20);
-    expect(await prisma.user.count({ where: { tenantId: tid, role: "ADMIN" } })).toBe(1);
-    expect(await prisma.auditEvent.count({ where: { tenantId: tid, type: "tenant.trial_started" } })).toBe(1);
+    expect(await db.prisma.tenant.count({ where: { id: tid } })).toBe(1);
+    expect(await db.prisma.user.count({ where: { tenantId: tid } })).toBe(20);
+    expect(await db.prisma.user.count({ where: { tenantId: tid, role: "ADMIN" } })).toBe(1);
+    expect(await db.prisma.auditEvent.count({ where: { tenantId: tid, type: "tenant.trial_started" } })).toBe(1);
 
     // And twenty working sessions.
     const tokens = admissions.map(() => randomUUID());
     await Promise.all(
       admissions.map((admission, index) =>
-        prisma.session.create({
+        db.prisma.session.create({
           data: {
             id: hashSessionToken(tokens[index]!),
             userId: admission.userId,
@@ -124,34 +105,34 @@ describe.each(databaseTargets)("trial provisioning on $name", (target) => {
         }),
       ),
     );
-    const decisions = await Promise.all(tokens.map(async (token) => decideAccess(await findSession(prisma, token))));
+    const decisions = await Promise.all(tokens.map(async (token) => decideAccess(await findSession(db.prisma, token))));
     expect(decisions.every((decision) => decision.kind === "allowed")).toBe(true);
   });
 
   it("reads the gate's row in one query, and a suspension or an ended trial shows at the next request", async () => {
     const tid = randomUUID();
-    const { userId } = await admitUser(prisma, { tid, oid: randomUUID() }, settings);
+    const { userId } = await admitUser(db.prisma, { tid, oid: randomUUID() }, settings);
     const token = randomUUID();
-    await prisma.session.create({
+    await db.prisma.session.create({
       data: { id: hashSessionToken(token), userId, tenantId: tid, expiresAt: new Date(Date.now() + 3_600_000) },
     });
-    expect(decideAccess(await findSession(prisma, token)).kind).toBe("allowed");
+    expect(decideAccess(await findSession(db.prisma, token)).kind).toBe("allowed");
 
-    await prisma.tenant.update({ where: { id: tid }, data: { trialEndsAt: new Date(Date.now() - 1000) } });
-    expect(decideAccess(await findSession(prisma, token)).kind).toBe("trial-expired");
-    await prisma.tenant.update({ where: { id: tid }, data: { status: "SUSPENDED" } });
-    expect(decideAccess(await findSession(prisma, token)).kind).toBe("suspended");
-    await prisma.tenant.update({ where: { id: tid }, data: { status: "ACTIVE" } });
-    expect(decideAccess(await findSession(prisma, token)).kind).toBe("allowed");
-    await prisma.user.update({ where: { id: userId }, data: { suspendedAt: new Date() } });
-    expect(decideAccess(await findSession(prisma, token)).kind).toBe("user-suspended");
+    await db.prisma.tenant.update({ where: { id: tid }, data: { trialEndsAt: new Date(Date.now() - 1000) } });
+    expect(decideAccess(await findSession(db.prisma, token)).kind).toBe("trial-expired");
+    await db.prisma.tenant.update({ where: { id: tid }, data: { status: "SUSPENDED" } });
+    expect(decideAccess(await findSession(db.prisma, token)).kind).toBe("suspended");
+    await db.prisma.tenant.update({ where: { id: tid }, data: { status: "ACTIVE" } });
+    expect(decideAccess(await findSession(db.prisma, token)).kind).toBe("allowed");
+    await db.prisma.user.update({ where: { id: userId }, data: { suspendedAt: new Date() } });
+    expect(decideAccess(await findSession(db.prisma, token)).kind).toBe("user-suspended");
 
     // Unknown, tampered and expired tokens are simply signed out.
-    expect(await findSession(prisma, `${token}x`)).toBeNull();
-    await prisma.session.update({
+    expect(await findSession(db.prisma, `${token}x`)).toBeNull();
+    await db.prisma.session.update({
       where: { id: hashSessionToken(token) },
       data: { expiresAt: new Date(Date.now() - 1) },
     });
-    expect(await findSession(prisma, token)).toBeNull();
+    expect(await findSession(db.prisma, token)).toBeNull();
   });
 });
