@@ -32,6 +32,7 @@ test("the pages people meet when they cannot get in are written for them", async
   for (const [path, heading] of [
     ["/account/pending", "We are setting up your environment"],
     ["/account/suspended", "Access suspended"],
+    ["/account/consent-revoked", "Your administrator needs to sign up again"],
     ["/trial/expired", "Your free trial has ended"],
     ["/signin/personal-account", "Use your work or school account"],
     ["/signup", "Sign up your organization"],

@@ -871,6 +871,10 @@ export class Emulator {
       return Response.json(await this.keys.rotate(Number(body.graceMs ?? this.keyGraceMs)));
     }
     if (route === "POST /_emulator/misbehave") {
+      if (body.kind === "none") {
+        this.misbehaviour = undefined; // a test clears what it asked for and did not use
+        return Response.json({ ok: true });
+      }
       const kind = String(body.kind) as Misbehaviour;
       if (!misbehaviours.includes(kind))
         return Response.json({ error: `kind must be one of ${misbehaviours.join(", ")}` }, { status: 400 });

@@ -1,6 +1,7 @@
 // Every environment variable the app reads, parsed and validated in one place.
 // A wrong value stops the server at start with a message that names the variable and what is
 // expected (see instrumentation.ts); nothing else in the app reads process.env directly.
+import { hkdfSync } from "node:crypto";
 import { z } from "zod";
 
 const postgresUrl = z
@@ -126,6 +127,20 @@ const schema = z
           .regex(/^mailto:\S+@\S+$/, "expected an https:// or mailto: address"),
       ),
     ),
+    /** Microsoft Graph's base URL (a national cloud's, or the emulator's). */
+    MICROSOFT_GRAPH_URL: optional(z.url({ protocol: /^https$/, error: "expected an https:// URL" })).default(
+      "https://graph.microsoft.com",
+    ),
+    /** 32 bytes, base64: encrypts MSAL's token cache in the database. Default: derived from AUTH_SECRET. */
+    TOKEN_CACHE_KEY: optional(
+      z
+        .string()
+        .trim()
+        .refine(
+          (value) => Buffer.from(value, "base64").length === 32,
+          "expected 32 random bytes in base64 (openssl rand -base64 32)",
+        ),
+    ),
     /** Set by scripts/with-emulator.ts when it points the app at the local Entra ID emulator. */
     ENTRA_EMULATOR: optional(z.enum(["1"], { error: 'expected "1" or nothing' })),
   })
@@ -141,6 +156,9 @@ export type Config = {
     allowPersonalAccounts: boolean;
     salesContactUrl?: string;
   };
+  graphUrl: string;
+  /** AES-256-GCM key of the token cache. */
+  tokenCacheKey: Buffer;
   entra: {
     clientId: string;
     clientSecret: string;
@@ -220,6 +238,10 @@ export function parseConfig(env: Env): Config {
       allowPersonalAccounts: parsed.ALLOW_PERSONAL_ACCOUNTS === "true",
       salesContactUrl: parsed.SALES_CONTACT_URL,
     },
+    graphUrl: parsed.MICROSOFT_GRAPH_URL.replace(/\/$/, ""),
+    tokenCacheKey: parsed.TOKEN_CACHE_KEY
+      ? Buffer.from(parsed.TOKEN_CACHE_KEY, "base64")
+      : Buffer.from(hkdfSync("sha256", parsed.AUTH_SECRET, "", "appsource token cache", 32)),
     entra: {
       clientId: parsed.AUTH_MICROSOFT_ENTRA_ID_ID,
       clientSecret: parsed.AUTH_MICROSOFT_ENTRA_ID_SECRET,

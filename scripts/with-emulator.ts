@@ -71,6 +71,7 @@ if (configured.length > 0) {
       AUTH_MICROSOFT_ENTRA_ID_ID: DEV_CLIENT_ID,
       AUTH_MICROSOFT_ENTRA_ID_SECRET: secret,
       AUTH_MICROSOFT_ENTRA_ID_ISSUER: `${emulator.backUrl}/common/v2.0`,
+      MICROSOFT_GRAPH_URL: emulator.backUrl,
       AUTH_URL: env.AUTH_URL ?? appUrl,
       AUTH_SECRET: env.AUTH_SECRET || (await devAuthSecret()),
       // The app's server trusts the emulator's local CA (read once, at process start).

@@ -5,18 +5,15 @@ import NextAuth from "next-auth";
 import MicrosoftEntraID from "next-auth/providers/microsoft-entra-id";
 import { config } from "../config";
 import { db } from "../db/client";
+import { authorityBase } from "../entra/authority";
 import { SIGNUP_SOURCE_COOKIE, parseSignupSource } from "../tenants/signup-source";
+import { refreshOrganization } from "../tenants/organization";
 import { admitUser } from "../tenants/trial";
 import { accountId, appAdapter } from "./adapter";
 import { IdTokenError, TenantKeySets, verifyEntraIdToken } from "./id-token";
 import { sessionCookie } from "./session";
 
 const globalForAuth = globalThis as unknown as { entraKeySets?: TenantKeySets };
-
-/** `https://login.microsoftonline.com` from `https://login.microsoftonline.com/common/v2.0`. */
-export function authorityBase(issuer: string): string {
-  return issuer.replace(/\/[^/]+\/v2\.0\/?$/, "");
-}
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   // Read at the first request, not at build time: a build needs no secrets.
@@ -71,11 +68,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         }
         if (identity.personal && !trial.allowPersonalAccounts) return "/signin/personal-account";
         const source = parseSignupSource((await cookies()).get(SIGNUP_SOURCE_COOKIE)?.value);
-        await admitUser(
-          await db(),
+        const prisma = await db();
+        const admission = await admitUser(
+          prisma,
           { tid: identity.tid, oid: identity.oid, name: identity.name, email: identity.email, source },
           { days: trial.days, mode: trial.mode },
         );
+        // A new tenant's name and domain, if its consent lets the app read them. Never required.
+        if (admission.tenantCreated) await refreshOrganization(prisma, identity.tid);
         return true;
       },
     },

@@ -28,7 +28,8 @@ export async function findSession(
     SELECT s.user_id AS "userId", s.tenant_id AS "tenantId", s.expires_at AS "expiresAt", u.oid::text AS "oid",
            u.display_name AS "userName", u.email AS "userEmail", u.suspended_at AS "userSuspendedAt",
            t.display_name AS "tenantName", t.primary_domain AS "tenantDomain",
-           t.status::text AS "tenantStatus", t.trial_ends_at AS "trialEndsAt"
+           t.status::text AS "tenantStatus", t.trial_ends_at AS "trialEndsAt",
+           t.consent_revoked_at AS "consentRevokedAt"
       FROM session s
       JOIN "user" u ON u.id = s.user_id
       JOIN tenant t ON t.id = s.tenant_id

@@ -14,6 +14,7 @@ const row = (overrides: Partial<SessionRow> = {}): SessionRow => ({
   tenantDomain: "contoso.com",
   tenantStatus: "TRIAL",
   trialEndsAt: new Date("2026-12-01T00:00:00Z"),
+  consentRevokedAt: null,
   ...overrides,
 });
 
@@ -45,6 +46,8 @@ describe("the gate", () => {
     expect(pageFor({ kind: "suspended" })).toBe("/account/suspended");
     expect(pageFor({ kind: "pending" })).toBe("/account/pending");
     expect(pageFor({ kind: "signed-out" })).toBe("/");
+    expect(decideAccess(row({ consentRevokedAt: now }), now)).toEqual({ kind: "consent-revoked" });
+    expect(pageFor({ kind: "consent-revoked" })).toBe("/account/consent-revoked");
   });
 
   it("counts trial days left, rounded up, never below zero", () => {

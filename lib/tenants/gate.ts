@@ -17,6 +17,7 @@ export type SessionRow = {
   tenantDomain: string | null;
   tenantStatus: TenantStatus;
   trialEndsAt: Date | null;
+  consentRevokedAt: Date | null;
 };
 
 declare const allowed: unique symbol;
@@ -37,7 +38,8 @@ export type AccessDecision =
   | { kind: "trial-expired"; trialEndsAt: Date | null }
   | { kind: "suspended" }
   | { kind: "user-suspended" }
-  | { kind: "pending" };
+  | { kind: "pending" }
+  | { kind: "consent-revoked" };
 
 /** The effective status: a trial past its end date is expired, whatever the row says yet. */
 export function effectiveStatus(status: TenantStatus, trialEndsAt: Date | null, now: Date): TenantStatus {
@@ -48,6 +50,8 @@ export function effectiveStatus(status: TenantStatus, trialEndsAt: Date | null, 
 export function decideAccess(row: SessionRow | null | undefined, now: Date = new Date()): AccessDecision {
   if (!row) return { kind: "signed-out" };
   if (row.userSuspendedAt) return { kind: "user-suspended" };
+  // The app was removed from the organization's directory: an admin must sign up again.
+  if (row.consentRevokedAt && row.tenantStatus !== "SUSPENDED") return { kind: "consent-revoked" };
   const status = effectiveStatus(row.tenantStatus, row.trialEndsAt, now);
   switch (status) {
     case "TRIAL":
@@ -84,6 +88,8 @@ export function pageFor(decision: Exclude<AccessDecision, { kind: "allowed" }>):
       return "/account/suspended?who=user";
     case "pending":
       return "/account/pending";
+    case "consent-revoked":
+      return "/account/consent-revoked";
   }
 }
 

@@ -1,0 +1,36 @@
+// Where Microsoft Entra ID is: the authority host of the configured issuer, and the discovery
+// document of any of its authorities (a tenant, /organizations, ...), fetched once an hour.
+import { config } from "../config";
+
+/** `https://login.microsoftonline.com` from `https://login.microsoftonline.com/common/v2.0`. */
+export function authorityBase(issuer: string = config().entra.issuer): string {
+  return issuer.replace(/\/[^/]+\/v2\.0\/?$/, "");
+}
+
+export type AuthorityMetadata = {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  jwks_uri: string;
+  end_session_endpoint?: string;
+  /** The document as served, for MSAL's authorityMetadata. */
+  raw: string;
+};
+
+const cache = new Map<string, { at: number; metadata: Promise<AuthorityMetadata> }>();
+const TTL_MS = 60 * 60 * 1000;
+
+export function authorityMetadata(segment: string): Promise<AuthorityMetadata> {
+  const url = `${authorityBase()}/${segment}/v2.0/.well-known/openid-configuration`;
+  const hit = cache.get(url);
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.metadata;
+  const metadata = (async () => {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) throw new Error(`discovery of ${segment} answered ${response.status}`);
+    const raw = await response.text();
+    return { ...(JSON.parse(raw) as Omit<AuthorityMetadata, "raw">), raw };
+  })();
+  cache.set(url, { at: Date.now(), metadata });
+  metadata.catch(() => cache.delete(url));
+  return metadata;
+}

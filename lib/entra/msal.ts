@@ -1,0 +1,73 @@
+// App-only tokens through @azure/msal-node, always from the tenant's own authority
+// (https://<authority host>/<tid>), never /common: a /common request misses the tenant's cache.
+import { ConfidentialClientApplication } from "@azure/msal-node";
+import { decodeJwt } from "jose";
+import { config } from "../config";
+import { db } from "../db/client";
+import { authorityBase, authorityMetadata } from "./authority";
+import { databaseCachePlugin } from "./token-cache";
+
+export const GRAPH_DEFAULT_SCOPE = "https://graph.microsoft.com/.default";
+
+/** Entra's answers meaning "the app is not (or no longer) installed in this tenant". */
+const NOT_INSTALLED = /AADSTS(700016|7000229|500014)\b/;
+
+export class AppNotInstalledError extends Error {
+  constructor(
+    readonly tenantId: string,
+    readonly code: string,
+  ) {
+    super(`The app is not installed in tenant ${tenantId} (AADSTS${code}).`);
+    this.name = "AppNotInstalledError";
+  }
+}
+
+const clients = new Map<string, ConfidentialClientApplication>();
+
+async function clientFor(tid: string): Promise<ConfidentialClientApplication> {
+  let client = clients.get(tid);
+  if (!client) {
+    const { entra, tokenCacheKey } = config();
+    const authority = `${authorityBase()}/${tid}`;
+    const host = new URL(authority).host;
+    client = new ConfidentialClientApplication({
+      auth: {
+        clientId: entra.clientId,
+        clientSecret: entra.clientSecret,
+        authority,
+        // The discovery documents we already read: no instance discovery round trip (and none
+        // that a machine without internet access could not make).
+        knownAuthorities: [host],
+        authorityMetadata: (await authorityMetadata(tid)).raw,
+        cloudDiscoveryMetadata: JSON.stringify({
+          tenant_discovery_endpoint: `${authority}/v2.0/.well-known/openid-configuration`,
+          "api-version": "1.1",
+          metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+        }),
+      },
+      cache: { cachePlugin: databaseCachePlugin(db, `app:${tid}`, tokenCacheKey) },
+    });
+    clients.set(tid, client);
+  }
+  return client;
+}
+
+/**
+ * An app-only Microsoft Graph token for `tid`, proving the app is installed there: its `tid`
+ * must be that tenant. Throws AppNotInstalledError when Entra says it is not.
+ */
+export async function appTokenForTenant(tid: string): Promise<{ accessToken: string; tid: string; roles: string[] }> {
+  try {
+    const result = await (await clientFor(tid)).acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE] });
+    if (!result?.accessToken) throw new Error("no token in the answer");
+    const claims = decodeJwt(result.accessToken);
+    if (claims.tid !== tid) throw new Error("the token is for another tenant");
+    return { accessToken: result.accessToken, tid, roles: Array.isArray(claims.roles) ? claims.roles.map(String) : [] };
+  } catch (error) {
+    const code = String(
+      (error as { errorMessage?: string; message?: string }).errorMessage ?? (error as Error).message,
+    ).match(NOT_INSTALLED)?.[1];
+    if (code) throw new AppNotInstalledError(tid, code);
+    throw error;
+  }
+}
