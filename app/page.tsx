@@ -23,12 +23,14 @@ export default async function HomePage() {
         <div className="space-y-3">
           <h2 className="text-xl font-semibold">Start your free trial</h2>
           <MicrosoftSignInLink href="/trial" />
-          <p className="text-sm text-slate-600">
-            Any work or school account. Administrators can also{" "}
-            <Link href="/signup" className="text-brand underline">
-              sign up the whole organization
-            </Link>
-            .
+          <p className="text-sm text-slate-600">Any work or school account.</p>
+          <p>
+            <a
+              href="/signup"
+              className="inline-block rounded border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-100"
+            >
+              Sign up your organization (admin)
+            </a>
           </p>
         </div>
       )}

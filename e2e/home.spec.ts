@@ -35,7 +35,7 @@ test("the pages people meet when they cannot get in are written for them", async
     ["/account/consent-revoked", "Your administrator needs to sign up again"],
     ["/trial/expired", "Your free trial has ended"],
     ["/signin/personal-account", "Use your work or school account"],
-    ["/signup", "Sign up your organization"],
+    ["/signup/refused?reason=not-admin", "An administrator must sign up the organization"],
     ["/signin/error?error=OAuthCallbackError", "Sign-in did not complete"],
   ] as const) {
     const response = await page.goto(path);

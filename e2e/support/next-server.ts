@@ -39,6 +39,8 @@ export function spawnNextServer(
   const child = spawn(process.execPath, args, {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...placeholderAuth, DATABASE_URL: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: stopping it stops the launcher, the emulator and `next start` together.
+    detached: true,
   });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -50,8 +52,21 @@ export function spawnNextServer(
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
+        const group = (signal: NodeJS.Signals) => {
+          try {
+            process.kill(-child.pid!, signal);
+          } catch {
+            // already gone
+          }
+        };
+        // A graceful stop first; whatever still runs after 10 s is killed.
+        const timer = setTimeout(() => group("SIGKILL"), 10_000);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          group("SIGKILL"); // stragglers of the group (a server the launcher started)
+          resolve();
+        });
+        group("SIGTERM");
       }),
   };
 }

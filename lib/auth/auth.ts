@@ -7,6 +7,8 @@ import { config } from "../config";
 import { db } from "../db/client";
 import { authorityBase } from "../entra/authority";
 import { SIGNUP_SOURCE_COOKIE, parseSignupSource } from "../tenants/signup-source";
+import { judgeAdminSignIn } from "../tenants/admin-signup";
+import { readProgress, writeProgress } from "../tenants/admin-signup-http";
 import { refreshOrganization } from "../tenants/organization";
 import { admitUser } from "../tenants/trial";
 import { accountId, appAdapter } from "./adapter";
@@ -66,6 +68,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           console.warn(`[auth] ${error.message}`);
           return "/signin/error?error=invalid_token";
         }
+        // An administrator signing in for the organization sign-up (proof 2): tid and role.
+        const signup = await readProgress();
+        if (signup?.stage === "admin-sign-in") await writeProgress(judgeAdminSignIn(signup.tenant, identity));
         if (identity.personal && !trial.allowPersonalAccounts) return "/signin/personal-account";
         const source = parseSignupSource((await cookies()).get(SIGNUP_SOURCE_COOKIE)?.value);
         const prisma = await db();

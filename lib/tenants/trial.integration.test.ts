@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { databaseTargets, migratedDatabase } from "@/test/databases";
 import { findSession, hashSessionToken } from "../auth/session";
 import { decideAccess } from "./gate";
+import { recordAdminConsent } from "./admin-signup";
 import { admitUser } from "./trial";
 
 describe.each(databaseTargets)("trial provisioning on $name", (target) => {
@@ -134,5 +135,39 @@ describe.each(databaseTargets)("trial provisioning on $name", (target) => {
       data: { expiresAt: new Date(Date.now() - 1) },
     });
     expect(await findSession(db.prisma, token)).toBeNull();
+  });
+});
+
+describe.each(databaseTargets)("admin consent on $name", (target) => {
+  const db = migratedDatabase(target, { poolMax: 1 });
+  const admin = randomUUID();
+
+  it("starts the trial of a tenant that had none, keeps an ACTIVE one active, never restarts an ended trial", async () => {
+    const [pending, active, ended] = [randomUUID(), randomUUID(), randomUUID()];
+    await admitUser(db.prisma, { tid: pending, oid: admin }, { days: 30, mode: "partner" });
+    await admitUser(db.prisma, { tid: active, oid: admin }, { days: 30, mode: "customer" });
+    await db.prisma.tenant.update({ where: { id: active }, data: { status: "ACTIVE" } });
+    await admitUser(db.prisma, { tid: ended, oid: admin }, { days: 30, mode: "customer" });
+    const endedAt = new Date(Date.now() - 1000);
+    await db.prisma.tenant.update({ where: { id: ended }, data: { trialEndsAt: endedAt } });
+
+    for (const tenant of [pending, active, ended]) {
+      await recordAdminConsent(db.prisma, { tenant, adminOid: admin, trialDays: 14 });
+      await recordAdminConsent(db.prisma, { tenant, adminOid: admin, trialDays: 14 }); // harmless twice
+    }
+    expect(await db.prisma.tenant.findUniqueOrThrow({ where: { id: pending } })).toMatchObject({
+      status: "TRIAL",
+      consentType: "ADMIN",
+      adminConsentedBy: admin,
+    });
+    expect(await db.prisma.tenant.findUniqueOrThrow({ where: { id: active } })).toMatchObject({
+      status: "ACTIVE",
+      consentType: "ADMIN",
+    });
+    expect(await db.prisma.tenant.findUniqueOrThrow({ where: { id: ended } })).toMatchObject({
+      trialEndsAt: endedAt,
+      consentType: "ADMIN",
+    });
+    expect(await db.prisma.auditEvent.count({ where: { tenantId: pending, type: "tenant.admin_consented" } })).toBe(2);
   });
 });

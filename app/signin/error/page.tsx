@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { randomUUID } from "node:crypto";
 import { MicrosoftSignInLink } from "../../microsoft-sign-in-button";
 import { Notice } from "../../notice";
@@ -32,11 +31,16 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
             an administrator can approve apps.
           </p>
           <p>
-            Ask your administrator to{" "}
-            <Link href="/signup" className="text-brand underline">
-              sign up your organization
-            </Link>{" "}
-            (it takes a minute); then sign in again, with nothing more to approve.
+            Ask your administrator to sign up your organization (it takes a minute); then sign in again, with nothing
+            more to approve.
+          </p>
+          <p>
+            <a
+              href="/signup"
+              className="inline-block rounded border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-100"
+            >
+              Sign up your organization (admin)
+            </a>
           </p>
         </>
       ) : error === "invalid_token" ? (

@@ -1,0 +1,26 @@
+import { redirect } from "next/navigation";
+import { authorityMetadata } from "@/lib/entra/authority";
+import { config } from "@/lib/config";
+import { newState } from "@/lib/tenants/admin-signup";
+import { appBaseUrl, writeProgress } from "@/lib/tenants/admin-signup-http";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * "Sign up your organization (admin)": to Entra's admin consent endpoint, with a state bound to
+ * this browser by a signed, short-lived, HttpOnly cookie.
+ */
+export async function GET(request: Request): Promise<Response> {
+  const state = newState();
+  await writeProgress({ stage: "consent", state });
+  // Entra serves admin consent beside its authorize endpoint: <authority>/organizations/v2.0/adminconsent.
+  const { authorization_endpoint } = await authorityMetadata("organizations");
+  const target = new URL(authorization_endpoint.replace(/\/oauth2\/v2\.0\/authorize$/, "/v2.0/adminconsent"));
+  target.search = new URLSearchParams({
+    client_id: config().entra.clientId,
+    redirect_uri: `${appBaseUrl(request)}/signup/callback`,
+    scope: "https://graph.microsoft.com/.default",
+    state,
+  }).toString();
+  redirect(target.toString());
+}

@@ -1,0 +1,153 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { startAppServer, type AppServer } from "./support/app-server";
+
+// The admin sign-up: Entra's admin consent, verified (state bound to the browser, an app-only
+// token from the tenant, the administrator's own sign-in with an admin role), on a production
+// build with the local Entra ID emulator.
+const CONTOSO = "4a1e9b5c-2f3d-4c8a-9e6b-1d2c3b4a5f60";
+const FABRIKAM = "5b2f0c6d-3e4a-4d9b-8f7c-2e3d4c5b6a71";
+
+test.describe.configure({ mode: "serial" });
+
+let app: AppServer;
+test.beforeAll(async () => {
+  app = await startAppServer(3400);
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+const newPage = async (browser: Browser) => (await browser.newContext()).newPage();
+
+/** /signup → Entra's admin consent as `name`; returns the page where the app took over. */
+async function adminConsent(page: Page, name: RegExp, decision: "Accept" | "Cancel" = "Accept") {
+  await page.goto(`${app.url}/signup`);
+  await page.waitForURL(/\/v2\.0\/adminconsent\?/);
+  await page.getByRole("button", { name }).click();
+  const consent = page.getByRole("button", { name: decision });
+  if (await consent.isVisible().catch(() => false)) await consent.click();
+}
+
+const refusals = async (tenant: string | null) =>
+  app.prisma.auditEvent.count({
+    where: { type: "tenant.admin_signup_refused", ...(tenant ? { tenantId: tenant } : {}) },
+  });
+
+test("Contoso's administrator signs up the organization; a Contoso user who never consented walks in", async ({
+  browser,
+}) => {
+  const page = await newPage(browser);
+  await page.goto(app.url);
+  await page.getByRole("link", { name: "Sign up your organization (admin)" }).click();
+  await page.waitForURL(/\/organizations\/v2\.0\/adminconsent\?/);
+  await page.getByRole("button", { name: /Adele Vance/ }).click();
+  await expect(page.getByText("Accept for your organization")).toBeVisible();
+  await page.getByRole("button", { name: "Accept" }).click();
+  // Proof 2: the administrator's own sign-in to the tenant.
+  await page.getByRole("button", { name: /Adele Vance/ }).click();
+  await page.waitForURL(`${app.url}/dashboard`);
+
+  const tenant = await app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } });
+  expect(tenant).toMatchObject({
+    consentType: "ADMIN",
+    status: "TRIAL",
+    displayName: "Contoso",
+    primaryDomain: "contoso.com",
+  });
+  expect(tenant.adminConsentedBy).toBe("0a7c1f2e-1b3d-4e5f-8a9b-0c1d2e3f4a01");
+  await expect(page.getByText("Contoso").first()).toBeVisible();
+
+  const alex = await newPage(browser);
+  await alex.goto(`${app.url}/trial`);
+  await alex.getByRole("button", { name: /Alex Wilber/ }).click();
+  await alex.waitForURL(`${app.url}/dashboard`); // no consent page
+  expect(await app.prisma.tenant.count({ where: { id: CONTOSO } })).toBe(1);
+});
+
+test("Fabrikam (user consent disabled) is unblocked the same way", async ({ browser }) => {
+  const page = await newPage(browser);
+  await adminConsent(page, /Ian Brooks/);
+  await page.getByRole("button", { name: /Ian Brooks/ }).click();
+  await page.waitForURL(`${app.url}/dashboard`);
+
+  const jordan = await newPage(browser);
+  await jordan.goto(`${app.url}/trial`);
+  await jordan.getByRole("button", { name: /Jordan Lee/ }).click();
+  await jordan.waitForURL(`${app.url}/dashboard`);
+  await expect(jordan.getByRole("cell", { name: "Jordan Lee" })).toBeVisible();
+});
+
+test("a forged callback for a tenant that never consented activates nothing", async ({ browser }) => {
+  const before = await refusals(null);
+  const page = await newPage(browser);
+  await page.goto(
+    `${app.url}/signup/callback?admin_consent=True&tenant=6c3a1d7e-4f5b-4e0c-9a8d-3f4e5d6c7b82&state=guess`,
+  );
+  await expect(page.getByRole("heading", { name: "Organization sign-up did not complete" })).toBeVisible();
+  expect(await app.prisma.tenant.count({ where: { id: "6c3a1d7e-4f5b-4e0c-9a8d-3f4e5d6c7b82" } })).toBe(0);
+  expect(await refusals(null)).toBe(before + 1);
+});
+
+test("a valid callback replayed with another browser's state is refused", async ({ browser }) => {
+  // Browser A starts a sign-up; its state travels in the URL to Entra.
+  const a = await newPage(browser);
+  const toEntra = await a.request.get(`${app.url}/signup`, { maxRedirects: 0 });
+  const stateOfA = new URL(toEntra.headers()["location"]!).searchParams.get("state")!;
+  // Browser B starts its own, then presents A's state.
+  const b = await newPage(browser);
+  await b.request.get(`${app.url}/signup`, { maxRedirects: 0 });
+  const before = await refusals(FABRIKAM);
+  await b.goto(`${app.url}/signup/callback?admin_consent=True&tenant=${FABRIKAM}&state=${stateOfA}`);
+  await expect(b.getByRole("heading", { name: "Organization sign-up did not complete" })).toBeVisible();
+  expect(await refusals(FABRIKAM)).toBe(before + 1);
+});
+
+test("admin_consent=True next to an error is a failure", async ({ browser }) => {
+  const page = await newPage(browser);
+  const toEntra = await page.request.get(`${app.url}/signup`, { maxRedirects: 0 });
+  const state = new URL(toEntra.headers()["location"]!).searchParams.get("state")!;
+  const before = await refusals(FABRIKAM);
+  await page.goto(
+    `${app.url}/signup/callback?admin_consent=True&tenant=${FABRIKAM}&state=${state}&error=access_denied&error_description=${encodeURIComponent("AADSTS65004: User declined to consent to access the app.")}`,
+  );
+  await expect(page.getByRole("heading", { name: "The organization sign-up was not approved" })).toBeVisible();
+  expect(await refusals(FABRIKAM)).toBe(before + 1);
+});
+
+test("a non-admin is refused: by Entra at the consent, and by the app at the sign-in", async ({ browser }) => {
+  // At Entra's admin consent: the emulator sends a non-admin back with an error.
+  const jordan = await newPage(browser);
+  await adminConsent(jordan, /Jordan Lee/);
+  await expect(jordan.getByRole("heading", { name: "The organization sign-up was not approved" })).toBeVisible();
+
+  // An admin approves, but a non-admin completes the sign-in step: refused, nothing recorded for them.
+  const page = await newPage(browser);
+  await adminConsent(page, /Adele Vance/);
+  const consentedAt = (await app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } })).adminConsentedAt;
+  await page.getByRole("button", { name: /Megan Bowen/ }).click();
+  const accept = page.getByRole("button", { name: "Accept" });
+  if (await accept.isVisible().catch(() => false)) await accept.click();
+  await expect(page.getByRole("heading", { name: "An administrator must sign up the organization" })).toBeVisible();
+  expect((await app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } })).adminConsentedAt).toEqual(consentedAt);
+});
+
+test("tenant values that are not an organization's GUID are refused", async ({ browser }) => {
+  for (const tenant of [
+    "common",
+    "organizations",
+    "consumers",
+    "9188040d-6c67-4c5b-b112-36a304b66dad",
+    "contoso.com",
+    "",
+  ]) {
+    const page = await newPage(browser);
+    const toEntra = await page.request.get(`${app.url}/signup`, { maxRedirects: 0 });
+    const state = new URL(toEntra.headers()["location"]!).searchParams.get("state")!;
+    const before = await refusals(null);
+    await page.goto(
+      `${app.url}/signup/callback?admin_consent=True&tenant=${encodeURIComponent(tenant)}&state=${state}`,
+    );
+    await expect(page.getByRole("heading", { name: "This organization cannot be signed up" }), tenant).toBeVisible();
+    expect(await refusals(null), tenant).toBe(before + 1);
+  }
+});
