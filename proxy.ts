@@ -1,11 +1,31 @@
-// Runs before the gated routes (Next.js 16 "proxy", on Node.js).
+// Runs before every page and the gated routes (Next.js 16 "proxy", on Node.js).
+// - Security headers on every page, with a fresh script nonce (lib/security-headers.ts).
 // - The identity provider's errors on the sign-in callback go to our page, not Auth.js's.
-// - Gated routes: a request without a session cookie is turned away here, before any rendering
+// - Gated pages: a request without a session cookie is turned away here, before any rendering
 //   or database work. Whether a session may see tenant data is decided where the data is read
 //   (lib/tenants/access.ts, one indexed query): the proxy alone is never trusted
-//   (CVE-2025-29927), and asking the database twice per request would buy nothing.
+//   (CVE-2025-29927), and asking the database twice per request would buy nothing. API routes
+//   answer 401/403 themselves from their own gate check.
 import { NextResponse, type NextRequest } from "next/server";
 import { sessionCookie } from "./lib/auth/session";
+import { config as appConfig } from "./lib/config";
+import { contentSecurityPolicy, transportSecurityHeaders } from "./lib/security-headers";
+
+function withSecurityHeaders(request: NextRequest, respond: (headers: Headers) => NextResponse): NextResponse {
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const csp = contentSecurityPolicy(nonce, appConfig().nodeEnv === "development");
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", csp);
+  const response = respond(requestHeaders);
+  response.headers.set("Content-Security-Policy", csp);
+  for (const [name, value] of Object.entries(
+    transportSecurityHeaders((appConfig().auth.url ?? "").startsWith("https://")),
+  )) {
+    response.headers.set(name, value);
+  }
+  return response;
+}
 
 export function proxy(request: NextRequest): NextResponse {
   const { pathname, searchParams } = request.nextUrl;
@@ -23,12 +43,19 @@ export function proxy(request: NextRequest): NextResponse {
     return NextResponse.next();
   }
 
-  if (request.cookies.has(sessionCookie().name)) return NextResponse.next();
-  return NextResponse.redirect(new URL("/", request.url));
+  if (pathname.startsWith("/dashboard") && !request.cookies.has(sessionCookie().name)) {
+    return NextResponse.redirect(new URL("/", request.url));
+  }
+  return withSecurityHeaders(request, (headers) => NextResponse.next({ request: { headers } }));
 }
 
 export const config = {
-  // API routes are not matched: each answers 401/403 itself from its own gate check, and a proxy
-  // run per API request would cost more than the check it saves.
-  matcher: ["/dashboard/:path*", "/api/auth/callback/:path*"],
+  // Every page; not API routes (they set their own answers) nor static files.
+  matcher: [
+    "/api/auth/callback/:path*",
+    {
+      source: "/((?!api/|_next/static|_next/image|icon.svg|favicon.ico).*)",
+      missing: [{ type: "header", key: "next-router-prefetch" }],
+    },
+  ],
 };

@@ -3,6 +3,9 @@ import Link from "next/link";
 import { brand } from "@/lib/brand";
 import "./globals.css";
 
+// Every page is rendered per request: its scripts carry that response's CSP nonce (proxy.ts).
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: brand.productName, template: `%s · ${brand.productName}` },
   description: `${brand.productName}: start a free trial with your work account.`,

@@ -1010,6 +1010,7 @@ function frontHandler(emulator: Emulator): Handler {
     if (method === "GET" && url.pathname.match(/^\/([^/]+)\/oauth2\/v2\.0\/logout$/)) {
       return emulator.logout(url.searchParams);
     }
+    if (url.pathname === "/favicon.ico") return new Response(null, { status: 204 });
     if (method === "GET" && url.pathname === "/") {
       const rows = emulator.directory.accounts
         .map(
