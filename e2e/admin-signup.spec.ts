@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startAppServer, type AppServer } from "./support/app-server";
+import { pickAccount } from "./support/emulator-pages";
 
 // The admin sign-up: Entra's admin consent, verified (state bound to the browser, an app-only
 // token from the tenant, the administrator's own sign-in with an admin role), on a production
@@ -23,9 +24,7 @@ const newPage = async (browser: Browser) => (await browser.newContext()).newPage
 async function adminConsent(page: Page, name: RegExp, decision: "Accept" | "Cancel" = "Accept") {
   await page.goto(`${app.url}/signup`);
   await page.waitForURL(/\/v2\.0\/adminconsent\?/);
-  await page.getByRole("button", { name }).click();
-  const consent = page.getByRole("button", { name: decision });
-  if (await consent.isVisible().catch(() => false)) await consent.click();
+  await pickAccount(page, name, decision);
 }
 
 const refusals = async (tenant: string | null) =>
@@ -124,9 +123,7 @@ test("a non-admin is refused: by Entra at the consent, and by the app at the sig
   const page = await newPage(browser);
   await adminConsent(page, /Adele Vance/);
   const consentedAt = (await app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } })).adminConsentedAt;
-  await page.getByRole("button", { name: /Megan Bowen/ }).click();
-  const accept = page.getByRole("button", { name: "Accept" });
-  if (await accept.isVisible().catch(() => false)) await accept.click();
+  await pickAccount(page, /Megan Bowen/);
   await expect(page.getByRole("heading", { name: "An administrator must sign up the organization" })).toBeVisible();
   expect((await app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } })).adminConsentedAt).toEqual(consentedAt);
 });

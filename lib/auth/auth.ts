@@ -1,7 +1,7 @@
 // Auth.js, with Microsoft Entra ID's multi-tenant sign-in. The provider id must stay
 // "microsoft-entra-id": Auth.js gives only that id Entra's per-tenant issuer handling.
 import { cookies } from "next/headers";
-import NextAuth from "next-auth";
+import NextAuth, { customFetch } from "next-auth";
 import MicrosoftEntraID from "next-auth/providers/microsoft-entra-id";
 import { config } from "../config";
 import { db } from "../db/client";
@@ -16,6 +16,16 @@ import { IdTokenError, TenantKeySets, verifyEntraIdToken } from "./id-token";
 import { sessionCookie } from "./session";
 
 const globalForAuth = globalThis as unknown as { entraKeySets?: TenantKeySets };
+
+/** No request to the identity provider may hold a sign-in forever (a token endpoint that hangs). */
+const PROVIDER_TIMEOUT_MS = 10_000;
+
+function withTimeout<T extends { [customFetch]?: typeof fetch }>(provider: T): T {
+  const entraFetch = provider[customFetch] ?? fetch;
+  provider[customFetch] = ((input: RequestInfo | URL, init?: RequestInit) =>
+    entraFetch(input, { ...init, signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) })) as typeof fetch;
+  return provider;
+}
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   // Read at the first request, not at build time: a build needs no secrets.
@@ -34,23 +44,27 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         options: { httpOnly: true, sameSite: "lax", path: "/", secure: cookie.secure },
       },
     },
-    pages: { signIn: "/", error: "/signin/error" },
+    // Auth.js sends sign-in failures (a token endpoint that failed, a refused callback) to its
+    // "sign-in page" with ?error=...; ours explains them. Nobody is sent there to sign in.
+    pages: { signIn: "/signin/error", error: "/signin/error" },
     providers: [
-      MicrosoftEntraID({
-        clientId: entra.clientId,
-        clientSecret: entra.clientSecret,
-        issuer: entra.issuer,
-        // Auth.js checks only PKCE for this provider unless told: state and nonce too (OIDC Core §3.1.2.1).
-        checks: ["pkce", "state", "nonce"],
-        authorization: { params: { scope: "openid profile email offline_access User.Read" } },
-        // The stock profile() fetches the user's photo from Microsoft Graph into the session: it
-        // fails offline and bloats cookies. The account id is (tid, oid), never e-mail.
-        profile: (profile) => ({
-          id: accountId(profile.tid, profile.oid),
-          name: profile.name,
-          email: profile.email ?? null,
+      withTimeout(
+        MicrosoftEntraID({
+          clientId: entra.clientId,
+          clientSecret: entra.clientSecret,
+          issuer: entra.issuer,
+          // Auth.js checks only PKCE for this provider unless told: state and nonce too (OIDC Core §3.1.2.1).
+          checks: ["pkce", "state", "nonce"],
+          authorization: { params: { scope: "openid profile email offline_access User.Read" } },
+          // The stock profile() fetches the user's photo from Microsoft Graph into the session: it
+          // fails offline and bloats cookies. The account id is (tid, oid), never e-mail.
+          profile: (profile) => ({
+            id: accountId(profile.tid, profile.oid),
+            name: profile.name,
+            email: profile.email ?? null,
+          }),
         }),
-      }),
+      ),
     ],
     callbacks: {
       async signIn({ account }) {

@@ -46,7 +46,10 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
       ) : error === "invalid_token" ? (
         <p>We could not verify the sign-in response from Microsoft, so we did not sign you in. Please try again.</p>
       ) : error === "Configuration" ? (
-        <p>Sign-in is not available right now because of a problem on our side. Please try again later.</p>
+        <p>
+          We could not complete the sign-in. This happens when it was started in another browser or tab, took too long,
+          or Microsoft&apos;s answer could not be used. Please try again.
+        </p>
       ) : (
         <p>Something went wrong while signing you in. Sign-in needs cookies to be allowed for this site.</p>
       )}

@@ -1,0 +1,144 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { emulatorControl } from "../support/emulator-control";
+import { pickAccount } from "../support/emulator-pages";
+import { startAppServer, type AppServer } from "../support/app-server";
+
+// ../shared/SECURITY.md "Tokens" and "The sign-in flow": the identity provider misbehaves (the
+// emulator's switches), and the app refuses: the person lands on the sign-in error page, no
+// session cookie is issued, no tenant or user row is created.
+const PORT = 3500;
+const CONTOSO = "4a1e9b5c-2f3d-4c8a-9e6b-1d2c3b4a5f60";
+
+test.describe.configure({ mode: "serial" });
+
+let app: AppServer;
+const control = emulatorControl(PORT);
+test.beforeAll(async () => {
+  app = await startAppServer(PORT);
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+/** Opens the trial link and signs Megan in at the emulator, up to the app's callback. */
+async function signInAsMegan(browser: Browser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${app.url}/trial`);
+  await page.waitForURL(/\/oauth2\/v2\.0\/authorize\?/);
+  await pickAccount(page, /Megan Bowen/);
+  return page;
+}
+
+async function expectRefused(page: Page) {
+  await page.waitForURL(`${app.url}/signin/error**`, { timeout: 30_000 });
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign-in did not complete");
+  expect((await page.context().cookies()).map((cookie) => cookie.name)).not.toContain("appsource.session");
+  expect(await app.prisma.tenant.count()).toBe(0);
+  expect(await app.prisma.user.count()).toBe(0);
+  expect(await app.prisma.session.count()).toBe(0);
+}
+
+const tokenAttacks: [string, string][] = [
+  ["bad-signature", "a signature that does not verify"],
+  ["alg-none", "alg: none"],
+  ["hs256-public-key", "HS256 keyed with the RSA public key"],
+  ["jku-header", "a key offered by URL in the header (jku)"],
+  ["jwk-header", "a key embedded in the header (jwk)"],
+  ["x5u-header", "a certificate offered by URL in the header (x5u)"],
+  ["unknown-kid", "a kid absent from the tenant's key set"],
+  ["wrong-iss", "an issuer of another authority"],
+  ["iss-tid-mismatch", "an issuer of another tenant than its tid"],
+  ["templated-iss", "the templated {tenantid} issuer"],
+  ["tid-not-guid", "a tid that is not a GUID"],
+  ["wrong-aud", "another app's audience"],
+  ["extra-aud", "an extra audience"],
+  ["wrong-azp", "another authorized party"],
+  ["expired", "an expired token"],
+  ["not-yet-valid", "a token not yet valid"],
+  ["missing-exp", "no exp"],
+  ["missing-iat", "no iat"],
+  ["stale-iat", "an iat far in the past"],
+  ["missing-sub", "no sub"],
+  ["missing-nonce", "no nonce"],
+  ["wrong-nonce", "another nonce"],
+  ["access-token-as-id-token", "an access token where an ID token is expected"],
+];
+
+for (const [kind, what] of tokenAttacks) {
+  test(`refuses an ID token with ${what} (${kind})`, async ({ browser }) => {
+    expect((await control("misbehave", { kind })).status).toBe(200);
+    await expectRefused(await signInAsMegan(browser));
+  });
+}
+
+const brokenTokenEndpoint: [string, string, number?][] = [
+  ["token-500", "answers 500"],
+  ["token-html", "answers HTML"],
+  ["token-empty-json", "answers {}"],
+  ["token-huge", "answers a huge body"],
+  ["token-slow", "does not answer in time", 15_000],
+];
+
+for (const [kind, what, delayMs] of brokenTokenEndpoint) {
+  test(`fails in a controlled way when the token endpoint ${what} (${kind})`, async ({ browser }) => {
+    expect((await control("misbehave", { kind, delayMs })).status).toBe(200);
+    const started = Date.now();
+    await expectRefused(await signInAsMegan(browser));
+    expect(Date.now() - started).toBeLessThan(14_000); // the app gave up before the provider answered
+    await control("misbehave", { kind: "none" });
+  });
+}
+
+/**
+ * Runs Megan's sign-in up to the app's callback and returns the callback URL, undelivered: the
+ * emulator's answers are fetched here, and its redirect back to the app is kept, not followed.
+ */
+async function capturedCallback(page: Page): Promise<string> {
+  let callback = "";
+  await page.route(/\/_interaction\//, async (route) => {
+    const response = await route.fetch({ maxRedirects: 0 });
+    const location = response.headers()["location"] ?? "";
+    if (response.status() === 302 && location.startsWith(`${app.url}/api/auth/callback/`)) {
+      callback = location;
+      await route.fulfill({ status: 200, contentType: "text/html", body: "<p>captured</p>" });
+    } else {
+      await route.fulfill({ response });
+    }
+  });
+  await page.goto(`${app.url}/trial`);
+  await pickAccount(page, /Megan Bowen/);
+  await expect.poll(() => callback).not.toBe("");
+  await page.unrouteAll();
+  return callback;
+}
+
+test("refuses a callback whose state was altered", async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage();
+  const callback = new URL(await capturedCallback(page));
+  callback.searchParams.set("state", `${callback.searchParams.get("state")}x`);
+  await page.goto(callback.toString()); // same browser, its own cookies
+  await expectRefused(page);
+});
+
+test("refuses a callback replayed in another browser, and a callback with no state", async ({ browser }) => {
+  const callback = await capturedCallback(await (await browser.newContext()).newPage());
+
+  const other = await (await browser.newContext()).newPage();
+  await other.goto(callback);
+  await expectRefused(other);
+
+  const stateless = new URL(callback);
+  stateless.searchParams.delete("state");
+  const third = await (await browser.newContext()).newPage();
+  await third.goto(stateless.toString());
+  await expectRefused(third);
+  expect(await app.prisma.tenant.count({ where: { id: CONTOSO } })).toBe(0);
+});
+
+test("control: a captured callback, delivered untouched in its own browser, does sign in", async ({ browser }) => {
+  // Proves the captures above are sound callbacks: only what each test altered was refused.
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(await capturedCallback(page));
+  await page.waitForURL(`${app.url}/dashboard`);
+  expect(await app.prisma.tenant.count({ where: { id: CONTOSO } })).toBe(1);
+});
