@@ -7,6 +7,7 @@
 //   (CVE-2025-29927), and asking the database twice per request would buy nothing. API routes
 //   answer 401/403 themselves from their own gate check.
 import { NextResponse, type NextRequest } from "next/server";
+import { RETURN_PARAMETERS, sameOriginTarget } from "./lib/auth/redirects";
 import { sessionCookie } from "./lib/auth/session";
 import { config as appConfig } from "./lib/config";
 import { contentSecurityPolicy, transportSecurityHeaders } from "./lib/security-headers";
@@ -30,6 +31,17 @@ function withSecurityHeaders(request: NextRequest, respond: (headers: Headers) =
 export function proxy(request: NextRequest): NextResponse {
   const { pathname, searchParams } = request.nextUrl;
 
+  // A return address from the request must stay on our origin: anything else is a bad request.
+  for (const name of RETURN_PARAMETERS) {
+    const value = searchParams.get(name);
+    if (value !== null && !sameOriginTarget(value, request.nextUrl.origin)) {
+      return new NextResponse(`Bad request: ${name} must be an address on this site.`, {
+        status: 400,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
+    }
+  }
+
   if (pathname.startsWith("/api/auth/")) {
     // Declined consent, "Need admin approval", ...: our page explains it (text escaped there).
     if (pathname.startsWith("/api/auth/callback/") && searchParams.has("error")) {
@@ -52,7 +64,7 @@ export function proxy(request: NextRequest): NextResponse {
 export const config = {
   // Every page; not API routes (they set their own answers) nor static files.
   matcher: [
-    "/api/auth/callback/:path*",
+    "/api/auth/:path*",
     {
       source: "/((?!api/|_next/static|_next/image|icon.svg|favicon.ico).*)",
       missing: [{ type: "header", key: "next-router-prefetch" }],

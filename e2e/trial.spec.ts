@@ -50,6 +50,16 @@ test("a second Contoso user joins the same tenant; the people list is the tenant
   expect(await app.prisma.tenant.count()).toBe(1);
   const api = await page.request.get(`${app.url}/api/tenant/users`);
   expect((await api.json()).users).toHaveLength(2);
+
+  // The tenant of a request comes from the server-side session only: a tenant named in the
+  // query, a header or a cookie changes nothing.
+  const FABRIKAM = "5b2f0c6d-3e4a-4d9b-8f7c-2e3d4c5b6a71";
+  await page.context().addCookies([{ name: "tenant", value: FABRIKAM, url: app.url }]);
+  const elsewhere = await page.request.get(`${app.url}/api/tenant/users?tenantId=${FABRIKAM}&tid=${FABRIKAM}`, {
+    headers: { "x-tenant-id": FABRIKAM },
+  });
+  expect(elsewhere.status()).toBe(200);
+  expect((await elsewhere.json()).tenantId).toBe(CONTOSO);
 });
 
 test("a visitor already signed in goes straight to the app from the trial link", async ({ browser }) => {

@@ -119,6 +119,8 @@ export class Emulator {
   private readonly refreshTokens = new Map<string, RefreshGrant>();
   private readonly interactions = new Map<string, Interaction>();
   private misbehaviour?: { kind: Misbehaviour; delayMs: number };
+  /** Requests served, for tests that count (e.g. how often a client fetched the key set). */
+  readonly stats = { jwksRequests: 0, tokenRequests: 0 };
 
   constructor(
     readonly keys: SigningKeys,
@@ -227,6 +229,7 @@ export class Emulator {
   }
 
   jwks(): { keys: unknown[] } {
+    this.stats.jwksRequests++;
     return this.keys.jwks(`${this.backUrl}/{tenantid}/v2.0`);
   }
 
@@ -512,6 +515,7 @@ export class Emulator {
     authorization: string | null,
     signal: AbortSignal,
   ): Promise<Response> {
+    this.stats.tokenRequests++;
     const misbehaviour = this.misbehaviour;
     this.misbehaviour = undefined;
     switch (misbehaviour?.kind) {
@@ -804,6 +808,7 @@ export class Emulator {
         backUrl: this.backUrl,
       });
     }
+    if (route === "GET /_emulator/stats") return Response.json(this.stats);
     if (route === "POST /_emulator/reset") {
       this.directory = seedDirectory();
       this.consents.reset();

@@ -1,4 +1,5 @@
 // lib/auth/id-token.ts against the local Entra ID emulator, sound and misbehaving.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "@/emulator/server";
 import { IdTokenError, TenantKeySets, verifyEntraIdToken, type IdTokenFailure } from "@/lib/auth/id-token";
@@ -82,4 +83,22 @@ it("refuses, without fetching again, a second unknown key within the cooldown", 
   // a stream of bogus kids make us hammer the authority.
   await control(emulator, "keys/rotate", { graceMs: 60_000 });
   await expect(verify(await idToken(), keySets)).rejects.toMatchObject({ reason: "unknown-key" });
+});
+
+it("does not let a flood of random kids hammer the key endpoint: one fetch per cooldown", async () => {
+  const keySets = new TenantKeySets(emulator.backUrl, 60_000);
+  const sound = await idToken();
+  await verify(sound, keySets);
+  const before = ((await (await control(emulator, "stats")).json()) as { jwksRequests: number }).jwksRequests;
+
+  // Tokens of the right shape, each with a kid nobody published (the signature is never reached).
+  const [, payload] = sound.split(".");
+  const forged = Array.from({ length: 50 }, () => {
+    const header = Buffer.from(JSON.stringify({ alg: "RS256", typ: "JWT", kid: randomUUID() })).toString("base64url");
+    return `${header}.${payload}.${Buffer.from("sig").toString("base64url")}`;
+  });
+  for (const token of forged) await expect(verify(token, keySets)).rejects.toMatchObject({ reason: "unknown-key" });
+
+  const after = ((await (await control(emulator, "stats")).json()) as { jwksRequests: number }).jwksRequests;
+  expect(after - before).toBeLessThanOrEqual(1);
 });

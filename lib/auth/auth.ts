@@ -12,6 +12,7 @@ import { readProgress, writeProgress } from "../tenants/admin-signup-http";
 import { refreshOrganization } from "../tenants/organization";
 import { admitUser } from "../tenants/trial";
 import { accountId, appAdapter } from "./adapter";
+import { sameOriginTarget } from "./redirects";
 import { IdTokenError, TenantKeySets, verifyEntraIdToken } from "./id-token";
 import { sessionCookie } from "./session";
 
@@ -67,6 +68,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       ),
     ],
     callbacks: {
+      // Where Auth.js sends people after sign-in or sign-out: our origin only (a callbackUrl from a
+      // form or cookie included); anything else goes home.
+      redirect({ url, baseUrl }) {
+        return sameOriginTarget(url, baseUrl)?.href ?? baseUrl;
+      },
       async signIn({ account }) {
         if (account?.provider !== "microsoft-entra-id" || typeof account.id_token !== "string") return false;
         let identity;

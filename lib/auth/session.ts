@@ -9,8 +9,8 @@ import type { SessionRow } from "../tenants/gate";
  * HttpOnly, SameSite=Lax, and on https `__Host-` (Secure, Path=/, no Domain: no subdomain can
  * set or read it). ../SECURITY.md "Sessions and requests".
  */
-export function sessionCookie(): { name: string; secure: boolean } {
-  const secure = (config().auth.url ?? "").startsWith("https://");
+export function sessionCookie(appUrl: string | undefined = config().auth.url): { name: string; secure: boolean } {
+  const secure = (appUrl ?? "").startsWith("https://");
   return { name: secure ? "__Host-appsource.session" : "appsource.session", secure };
 }
 
