@@ -16,8 +16,8 @@ import pg from "pg";
 import { hashSessionToken } from "../lib/auth/session";
 import { migrateDatabase } from "../lib/db/connection";
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const serverUrl = process.env.BENCH_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
+const seconds = Number(process.env.BENCH_SECONDS || 10);
 const port = 3300;
 const base = `http://localhost:${port}`;
 

@@ -3,9 +3,9 @@
 import { startEmulator } from "./server";
 
 const emulator = await startEmulator({
-  tlsDir: process.env.ENTRA_EMULATOR_DIR ?? ".data/entra-emulator",
-  frontPort: Number(process.env.EMULATOR_PORT ?? 4010),
-  backPort: Number(process.env.EMULATOR_TLS_PORT ?? 4011),
+  tlsDir: process.env.ENTRA_EMULATOR_DIR || ".data/entra-emulator",
+  frontPort: Number(process.env.EMULATOR_PORT || 4010),
+  backPort: Number(process.env.EMULATOR_TLS_PORT || 4011),
 });
 console.info(`Local Entra ID emulator
   pages (browser):        ${emulator.frontUrl}

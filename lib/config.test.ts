@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, parseDatabaseConfig } from "./config";
 
@@ -130,5 +131,21 @@ describe("parseConfig", () => {
     expect(parseDatabaseConfig({})).toEqual({ kind: "embedded", dataDir: ".data/pglite", connectTimeoutMs: 5000 });
     expect(() => parseDatabaseConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: expected a PostgreSQL/);
     expect(() => parseDatabaseConfig({ VERCEL: "1" })).toThrow(/DATABASE_URL: required on Vercel/);
+  });
+
+  it("accepts a copy of .env.example with nothing filled in (npm run dev adds the rest)", () => {
+    const example = Object.fromEntries(
+      readFileSync(".env.example", "utf8")
+        .split("\n")
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    expect(Object.keys(example).length).toBeGreaterThan(15);
+    expect(Object.values(example).every((value) => value === "")).toBe(true);
+    const launcher = { ...base, ENTRA_EMULATOR: "1" };
+    const config = parseConfig({ ...example, ...launcher });
+    expect(config.database.kind).toBe("embedded");
+    expect(config.trial).toMatchObject({ days: 30, mode: "customer", allowPersonalAccounts: false });
+    expect(config.graphUrl).toBe("https://graph.microsoft.com");
   });
 });

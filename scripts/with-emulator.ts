@@ -10,7 +10,7 @@ import nextEnv from "@next/env";
 import { startEmulator } from "../emulator/server";
 
 const DEV_CLIENT_ID = "5d2b8c1e-7a4f-4e6b-9c3d-2a1b0f9e8d7c";
-const stateDir = path.join(process.env.ENTRA_EMULATOR_DIR ?? ".data/entra-emulator");
+const stateDir = path.join(process.env.ENTRA_EMULATOR_DIR || ".data/entra-emulator");
 
 const command = process.argv.slice(2);
 if (command.length === 0) {
@@ -42,9 +42,9 @@ if (configured.length > 0) {
   // Real Entra ID (or any authority the variables name): the emulator never starts.
   console.info(`Microsoft Entra ID: ${env.AUTH_MICROSOFT_ENTRA_ID_ISSUER ?? "(incomplete configuration)"}`);
 } else {
-  const appUrl = (env.AUTH_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/$/, "");
+  const appUrl = (env.AUTH_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/$/, "");
   const port = (name: string, fallback: number) => {
-    const value = Number(env[name] ?? fallback);
+    const value = Number(env[name] || fallback); // empty (NAME= in a .env file) means unset
     if (!Number.isInteger(value) || value < 0 || value > 65535) {
       console.error(`${name}: expected a port number, got "${env[name]}"`);
       process.exit(1);
@@ -72,7 +72,7 @@ if (configured.length > 0) {
       AUTH_MICROSOFT_ENTRA_ID_SECRET: secret,
       AUTH_MICROSOFT_ENTRA_ID_ISSUER: `${emulator.backUrl}/common/v2.0`,
       MICROSOFT_GRAPH_URL: emulator.backUrl,
-      AUTH_URL: env.AUTH_URL ?? appUrl,
+      AUTH_URL: env.AUTH_URL || appUrl,
       AUTH_SECRET: env.AUTH_SECRET || (await devAuthSecret()),
       // The app's server trusts the emulator's local CA (read once, at process start).
       NODE_EXTRA_CA_CERTS: await trustBundle(emulator.caPath, env.NODE_EXTRA_CA_CERTS),
