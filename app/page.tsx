@@ -2,6 +2,7 @@ import Link from "next/link";
 import { brand } from "@/lib/brand";
 import { config } from "@/lib/config";
 import { currentAccess } from "@/lib/tenants/access";
+import { AdminSignUpLink } from "./admin-signup-link";
 import { MicrosoftSignInLink } from "./microsoft-sign-in-button";
 
 export default async function HomePage() {
@@ -25,12 +26,7 @@ export default async function HomePage() {
           <MicrosoftSignInLink href="/trial" />
           <p className="text-sm text-slate-600">Any work or school account.</p>
           <p>
-            <a
-              href="/signup"
-              className="inline-block rounded border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-100"
-            >
-              Sign up your organization (admin)
-            </a>
+            <AdminSignUpLink />
           </p>
         </div>
       )}

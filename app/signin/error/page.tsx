@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { randomUUID } from "node:crypto";
+import { AdminSignUpLink } from "../../admin-signup-link";
 import { MicrosoftSignInLink } from "../../microsoft-sign-in-button";
 import { Notice } from "../../notice";
 
@@ -35,12 +36,7 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
             more to approve.
           </p>
           <p>
-            <a
-              href="/signup"
-              className="inline-block rounded border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-100"
-            >
-              Sign up your organization (admin)
-            </a>
+            <AdminSignUpLink />
           </p>
         </>
       ) : error === "invalid_token" ? (
