@@ -254,22 +254,13 @@ export class Emulator {
     const { app, redirectUri } = this.registeredClient(authority, query);
     const clientId = app.clientId;
 
-    const interaction: Interaction = {
-      id: randomBytes(16).toString("base64url"),
-      kind: "authorize",
-      authority,
-      app,
-      redirectUri,
-      state: query.get("state") ?? undefined,
+    const interaction = this.newInteraction("authorize", authority, app, redirectUri, query, {
       nonce: query.get("nonce") ?? undefined,
       codeChallenge: query.get("code_challenge") ?? undefined,
       responseMode: query.get("response_mode") === "form_post" ? "form_post" : "query",
       permissions: requestedPermissions(query.get("scope") ?? "openid", app),
       prompt: query.get("prompt") ?? undefined,
-      loginHint: query.get("login_hint")?.toLowerCase() ?? undefined,
-      domainHint: query.get("domain_hint")?.toLowerCase() ?? undefined,
-      expiresAt: Date.now() + INTERACTION_LIFETIME_MS,
-    };
+    });
     if (query.get("response_type") !== "code") return this.fail(interaction, aadsts.unsupportedResponseType());
     if (!interaction.codeChallenge || query.get("code_challenge_method") !== "S256") {
       return this.fail(interaction, aadsts.pkceRequired());
@@ -296,6 +287,30 @@ export class Emulator {
       (!hinted || hinted === session);
     if (reuseSession) return this.continueAs(interaction, session);
     return this.picker(interaction);
+  }
+
+  /** A sign-in under way: what the request asked, kept until the person has answered. */
+  private newInteraction(
+    kind: Interaction["kind"],
+    authority: Authority,
+    app: App,
+    redirectUri: string,
+    query: URLSearchParams,
+    details: Partial<Interaction> & Pick<Interaction, "permissions">,
+  ): Interaction {
+    return {
+      id: randomBytes(16).toString("base64url"),
+      kind,
+      authority,
+      app,
+      redirectUri,
+      state: query.get("state") ?? undefined,
+      responseMode: "query",
+      loginHint: query.get("login_hint")?.toLowerCase() ?? undefined,
+      domainHint: query.get("domain_hint")?.toLowerCase() ?? undefined,
+      expiresAt: Date.now() + INTERACTION_LIFETIME_MS,
+      ...details,
+    };
   }
 
   private picker(interaction: Interaction): string {
@@ -428,19 +443,9 @@ export class Emulator {
       // Admin consent is for organizations: /organizations or the tenant's own authority.
       throw new EntraFailure(aadsts.accountNotAllowed(authority.segment));
     }
-    const interaction: Interaction = {
-      id: randomBytes(16).toString("base64url"),
-      kind: "adminconsent",
-      authority,
-      app,
-      redirectUri,
-      state: query.get("state") ?? undefined,
-      responseMode: "query",
+    const interaction = this.newInteraction("adminconsent", authority, app, redirectUri, query, {
       permissions: requestedPermissions(query.get("scope") ?? "https://graph.microsoft.com/.default", app),
-      domainHint: query.get("domain_hint")?.toLowerCase() ?? undefined,
-      loginHint: query.get("login_hint")?.toLowerCase() ?? undefined,
-      expiresAt: Date.now() + INTERACTION_LIFETIME_MS,
-    };
+    });
     this.interactions.set(interaction.id, interaction);
     return this.picker(interaction);
   }

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   account,
   adminConsentRedirectUri,
@@ -13,22 +13,14 @@ import {
   redirected,
   redirectUri,
   signIn,
-  startTestEmulator,
+  withTestEmulator,
   testApp,
 } from "@/test/entra-emulator";
 import { PERSONAL_ACCOUNTS_TENANT, roles, seed } from "./directory";
 import type { RunningEmulator } from "./server";
 
 let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
-  await emulator?.stop();
-});
-beforeEach(async () => {
-  await control(emulator, "reset", {});
-});
+withTestEmulator((running) => (emulator = running));
 
 const discovery = async (authority: string) =>
   fetch(`${emulator.backUrl}/${authority}/v2.0/.well-known/openid-configuration`);

@@ -1,21 +1,22 @@
 import { ConfidentialClientApplication } from "@azure/msal-node";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { control, exchange, redeem, redirectUri, signIn, startTestEmulator, testApp } from "@/test/entra-emulator";
+import { describe, expect, it } from "vitest";
+import {
+  control,
+  exchange,
+  redeem,
+  redirectUri,
+  signIn,
+  startTestEmulator,
+  testApp,
+  withTestEmulator,
+} from "@/test/entra-emulator";
 import { seed } from "./directory";
 import type { RunningEmulator } from "./server";
 import { misbehaviours } from "./tokens";
 
 let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
-  await emulator?.stop();
-});
-beforeEach(async () => {
-  await control(emulator, "reset", {});
-});
+withTestEmulator((running) => (emulator = running));
 
 async function expectEntraError(response: Response, status: number, error: string, code: number) {
   expect(response.status).toBe(status);
@@ -193,6 +194,17 @@ describe("the token endpoint: client_credentials", () => {
 });
 
 describe("Microsoft Graph", () => {
+  const contosoAppToken = async (): Promise<string> =>
+    (
+      await (
+        await redeem(
+          emulator,
+          { grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" },
+          seed.contoso,
+        )
+      ).json()
+    ).access_token;
+
   const graph = (path: string, token: string) =>
     fetch(`${emulator.backUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
@@ -211,15 +223,7 @@ describe("Microsoft Graph", () => {
       mail: "adele@contoso.com",
     });
 
-    const appToken = (
-      await (
-        await redeem(
-          emulator,
-          { grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" },
-          seed.contoso,
-        )
-      ).json()
-    ).access_token;
+    const appToken = await contosoAppToken();
     const organization = await (await graph("/v1.0/organization", appToken)).json();
     expect(organization.value).toEqual([
       expect.objectContaining({
@@ -249,15 +253,7 @@ describe("Microsoft Graph", () => {
 
   it("refuses an app token without an admin-consented role on /organization", async () => {
     await signIn(emulator, { username: "megan@contoso.com", consent: "accept" }); // user consent only
-    const appToken = (
-      await (
-        await redeem(
-          emulator,
-          { grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" },
-          seed.contoso,
-        )
-      ).json()
-    ).access_token;
+    const appToken = await contosoAppToken();
     expect((await graph("/v1.0/organization", appToken)).status).toBe(403);
   });
 });

@@ -1,5 +1,6 @@
 // Drives the local Entra ID emulator the way a browser and an app would, for tests.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator/server";
 
 export const testApp = {
@@ -18,6 +19,24 @@ export async function startTestEmulator(options: Partial<EmulatorOptions> = {}):
   const emulator = await startEmulator({ tlsDir: ".data/test-emulator-tls", ...options });
   emulator.registerApp(testApp);
   return emulator;
+}
+
+/**
+ * An emulator for the tests of a file: started before them, back to its seed before each,
+ * stopped after. `use` receives it (assign it to the file's variable).
+ */
+export function withTestEmulator(use: (emulator: RunningEmulator) => void): void {
+  let emulator: RunningEmulator | undefined;
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    use(emulator);
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+  beforeEach(async () => {
+    await control(emulator!, "reset", {});
+  });
 }
 
 export function control(emulator: RunningEmulator, path: string, body?: unknown): Promise<Response> {

@@ -1,20 +1,12 @@
 // lib/auth/id-token.ts against the local Entra ID emulator, sound and misbehaving.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunningEmulator } from "@/emulator/server";
 import { IdTokenError, TenantKeySets, verifyEntraIdToken, type IdTokenFailure } from "@/lib/auth/id-token";
-import { control, exchange, signIn, startTestEmulator, testApp } from "./entra-emulator";
+import { control, exchange, signIn, testApp, withTestEmulator } from "./entra-emulator";
 
 let emulator: RunningEmulator;
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
-  await emulator?.stop();
-});
-beforeEach(async () => {
-  await control(emulator, "reset", {});
-});
+withTestEmulator((running) => (emulator = running));
 
 async function idToken(misbehaviour?: string): Promise<string> {
   const signedIn = await signIn(emulator, { username: "megan@contoso.com", consent: "accept" });
