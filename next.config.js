@@ -2,6 +2,9 @@
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A self-contained server in .next/standalone (`node server.js`, honours PORT and HOSTNAME): what
+  // Azure App Service and the Dockerfile run. Vercel builds its own way and ignores this.
+  output: "standalone",
   // Load these from node_modules at run time instead of bundling them: they read their own
   // WebAssembly files from their package folders (embedded database, migrations).
   serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "@prisma/schema-engine-wasm", "pg"],

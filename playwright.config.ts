@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
-import { appPort, appUrl } from "./e2e/support/app";
+import { appUrl } from "./e2e/support/app";
 
 // Browser tests run against a production build (`npm run test:e2e` builds first).
 // Browsers: Debian's Chromium where it is installed (CI installs it: .ci/run), else
@@ -38,27 +38,16 @@ export default defineConfig({
     },
   ],
   webServer: {
-    // The app as a visitor gets it with no configuration: the embedded database, created and
-    // migrated on this first start (a fresh folder each run), and the local Entra ID emulator
-    // started by the same launcher `npm run dev` uses.
-    command: `rm -rf .data/e2e && tsx scripts/with-emulator.ts next start`,
+    // The app as deployed (e2e/support/app-server.ts): the standalone build's `node server.js` in
+    // production mode, a migrated PostgreSQL database (TEST_DATABASE_URL's server, else PGlite on
+    // a local port) and the local Entra ID emulator on its own, named by the production variables.
+    command: "tsx e2e/support/serve.ts",
     url: `${baseURL}/api/health`,
-    env: {
-      PORT: String(appPort),
-      AUTH_URL: baseURL,
-      EMBEDDED_DB_DIR: ".data/e2e/pglite",
-      ENTRA_EMULATOR_DIR: ".data/e2e/entra-emulator",
-      EMULATOR_PORT: String(appPort + 10),
-      EMULATOR_TLS_PORT: String(appPort + 11),
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: "",
-      AUTH_SECRET: "",
-      AUTH_MICROSOFT_ENTRA_ID_ID: "",
-      AUTH_MICROSOFT_ENTRA_ID_SECRET: "",
-      AUTH_MICROSOFT_ENTRA_ID_ISSUER: "",
-    },
+    env: { NEXT_TELEMETRY_DISABLED: "1" },
     reuseExistingServer: false,
     timeout: 120_000,
+    // Its database, emulator and server stop with it.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
     stdout: "pipe",
     stderr: "pipe",
   },

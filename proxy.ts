@@ -10,6 +10,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { RETURN_PARAMETERS, sameOriginTarget } from "./lib/auth/redirects";
 import { sessionCookie } from "./lib/auth/session";
 import { config as appConfig } from "./lib/config";
+import { appOrigin } from "./lib/public-url";
 import { contentSecurityPolicy, transportSecurityHeaders } from "./lib/security-headers";
 
 function withSecurityHeaders(request: NextRequest, respond: (headers: Headers) => NextResponse): NextResponse {
@@ -34,7 +35,7 @@ export function proxy(request: NextRequest): NextResponse {
   // A return address from the request must stay on our origin: anything else is a bad request.
   for (const name of RETURN_PARAMETERS) {
     const value = searchParams.get(name);
-    if (value !== null && !sameOriginTarget(value, request.nextUrl.origin)) {
+    if (value !== null && !sameOriginTarget(value, appOrigin(request))) {
       return new NextResponse(`Bad request: ${name} must be an address on this site.`, {
         status: 400,
         headers: { "content-type": "text/plain; charset=utf-8" },
@@ -45,7 +46,7 @@ export function proxy(request: NextRequest): NextResponse {
   if (pathname.startsWith("/api/auth/")) {
     // Declined consent, "Need admin approval", ...: our page explains it (text escaped there).
     if (pathname.startsWith("/api/auth/callback/") && searchParams.has("error")) {
-      const target = new URL("/signin/error", request.url);
+      const target = new URL("/signin/error", appOrigin(request));
       for (const name of ["error", "error_description", "error_subcode"]) {
         const value = searchParams.get(name);
         if (value) target.searchParams.set(name, value.slice(0, 500));
@@ -56,7 +57,7 @@ export function proxy(request: NextRequest): NextResponse {
   }
 
   if (pathname.startsWith("/dashboard") && !request.cookies.has(sessionCookie().name)) {
-    return NextResponse.redirect(new URL("/", request.url));
+    return NextResponse.redirect(new URL("/", appOrigin(request)));
   }
   return withSecurityHeaders(request, (headers) => NextResponse.next({ request: { headers } }));
 }

@@ -3,7 +3,7 @@ import { migrateDatabase } from "../lib/db/connection";
 import { startPgliteServer } from "../lib/db/pglite";
 import { databaseTargets } from "../test/databases";
 import { startTcpProxy, type TcpProxy } from "../test/tcp-proxy";
-import { spawnNextServer, waitUntilServing, type NextServer } from "./support/next-server";
+import { spawnStandaloneServer, waitUntilServing, type StandaloneServer } from "./support/standalone-server";
 
 // A server on DATABASE_URL, reaching its database through a proxy the test can cut: the real
 // PostgreSQL server when TEST_DATABASE_URL names one, else a PGlite database served locally.
@@ -11,7 +11,7 @@ const target = databaseTargets.at(-1)!;
 
 test.describe(`when the database (${target.name}) stops and comes back`, () => {
   let proxy: TcpProxy;
-  let server: NextServer;
+  let server: StandaloneServer;
   let dropDatabase: () => Promise<void>;
 
   test.beforeAll(async () => {
@@ -19,7 +19,7 @@ test.describe(`when the database (${target.name}) stops and comes back`, () => {
     dropDatabase = database.drop;
     await migrateDatabase(database.url);
     proxy = await startTcpProxy(database.url);
-    server = spawnNextServer(3191, { DATABASE_URL: proxy.url, DATABASE_CONNECT_TIMEOUT_MS: "1000" });
+    server = spawnStandaloneServer(3191, { DATABASE_URL: proxy.url, DATABASE_CONNECT_TIMEOUT_MS: "1000" });
     await waitUntilServing(server);
   });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, parseDatabaseConfig } from "./config";
+import { ConfigError, LOCAL_EMULATOR_CLIENT_ID, parseConfig, parseDatabaseConfig, parseOperatorConfig } from "./config";
 
 /** The least a server needs: a session secret and an Entra app registration. */
 const base = {
@@ -37,6 +37,7 @@ describe("parseConfig", () => {
     expect(parseConfig(env({ DATABASE_URL: url, DATABASE_POOL_MAX: "4" })).database).toEqual({
       kind: "postgres",
       url,
+      migrationUrl: url,
       poolMax: 4,
       connectTimeoutMs: 5000,
     });
@@ -147,5 +148,107 @@ describe("parseConfig", () => {
     expect(config.database.kind).toBe("embedded");
     expect(config.trial).toMatchObject({ days: 30, mode: "customer", allowPersonalAccounts: false });
     expect(config.graphUrl).toBe("https://graph.microsoft.com");
+  });
+
+  it("uses DATABASE_URL_UNPOOLED for migrations when the runtime URL goes through a pooler", () => {
+    const pooled = "postgresql://app:pw@ep-cool-1234-pooler.eu-central-1.aws.neon.tech/app?sslmode=require";
+    const direct = "postgresql://app:pw@ep-cool-1234.eu-central-1.aws.neon.tech/app?sslmode=require";
+    expect(parseConfig(env({ DATABASE_URL: pooled, DATABASE_URL_UNPOOLED: direct })).database).toMatchObject({
+      url: pooled,
+      migrationUrl: direct,
+    });
+    expect(parseDatabaseConfig({ DATABASE_URL: direct })).toMatchObject({ url: direct, migrationUrl: direct });
+    expect(() => parseDatabaseConfig({ DATABASE_URL: direct, DATABASE_URL_UNPOOLED: "neon" })).toThrow(
+      /DATABASE_URL_UNPOOLED: expected a PostgreSQL connection URL/,
+    );
+  });
+});
+
+describe("parseConfig in production (NODE_ENV=production)", () => {
+  const database = "postgresql://app:pw@db.example.com:5432/app?sslmode=require";
+  const production = (extra: Record<string, string> = {}) =>
+    env({ NODE_ENV: "production", DATABASE_URL: database, AUTH_URL: "https://app.example.com", ...extra });
+
+  it("starts with a database server, a session secret, an Entra app registration and the public URL", () => {
+    const config = parseConfig(production());
+    expect(config.nodeEnv).toBe("production");
+    expect(config.database).toMatchObject({ kind: "postgres", url: database });
+    expect(config.auth.url).toBe("https://app.example.com");
+    expect(config.entra.emulated).toBe(false);
+  });
+
+  it("never runs the embedded database: DATABASE_URL is required, for the server and for the tools", () => {
+    expect(problemsOf(production({ DATABASE_URL: "" }))).toEqual([
+      "DATABASE_URL: required in production: the embedded database (PGlite) is for development only",
+    ]);
+    expect(() => parseDatabaseConfig({ NODE_ENV: "production" })).toThrow(/DATABASE_URL: required in production/);
+    expect(() => parseOperatorConfig({ NODE_ENV: "production" })).toThrow(/DATABASE_URL: required in production/);
+  });
+
+  it("names each missing piece with where it comes from, not `npm run dev`", () => {
+    const problems = problemsOf({ NODE_ENV: "production" });
+    expect(problems.map((problem) => problem.split(":")[0]).sort()).toEqual([
+      "AUTH_MICROSOFT_ENTRA_ID_ID",
+      "AUTH_MICROSOFT_ENTRA_ID_ISSUER",
+      "AUTH_MICROSOFT_ENTRA_ID_SECRET",
+      "AUTH_SECRET",
+      "AUTH_URL",
+      "DATABASE_URL",
+    ]);
+    const entra = problems.filter((problem) => problem.startsWith("AUTH_MICROSOFT_ENTRA_ID_"));
+    expect(entra).toHaveLength(3);
+    for (const problem of entra) {
+      expect(problem).toMatch(/: required in production: your Microsoft Entra app registration/);
+      expect(problem).not.toContain("npm run dev");
+    }
+  });
+
+  it("never signs in through the local emulator", () => {
+    expect(problemsOf(production({ ENTRA_EMULATOR: "1" }))).toEqual([
+      "ENTRA_EMULATOR: the local Entra ID emulator is for development only: unset it in production",
+    ]);
+    expect(problemsOf(production({ AUTH_MICROSOFT_ENTRA_ID_ID: LOCAL_EMULATOR_CLIENT_ID }))).toEqual([
+      "AUTH_MICROSOFT_ENTRA_ID_ID: this is the local emulator's app, not a Microsoft Entra app registration",
+    ]);
+    // In development both are what `npm run dev` sets.
+    expect(
+      parseConfig(env({ ENTRA_EMULATOR: "1", AUTH_MICROSOFT_ENTRA_ID_ID: LOCAL_EMULATOR_CLIENT_ID })).entra,
+    ).toMatchObject({ emulated: true, clientId: LOCAL_EMULATOR_CLIENT_ID });
+  });
+
+  it("takes the public URL from AUTH_URL, else from the host, never from request headers", () => {
+    expect(problemsOf(production({ AUTH_URL: "" }))).toEqual([
+      expect.stringMatching(/^AUTH_URL: required in production \(outside Vercel and Azure App Service\)/),
+    ]);
+    const appService = {
+      AUTH_URL: "",
+      WEBSITE_SITE_NAME: "contoso-app",
+      WEBSITE_HOSTNAME: "contoso-app.azurewebsites.net",
+    };
+    expect(parseConfig(production(appService)).auth.url).toBe("https://contoso-app.azurewebsites.net");
+    expect(parseConfig(production({ ...appService, AUTH_URL: "https://app.contoso.com/" })).auth.url).toBe(
+      "https://app.contoso.com",
+    );
+    const vercel = {
+      AUTH_URL: "",
+      VERCEL: "1",
+      VERCEL_URL: "my-app-h2k3j4.vercel.app",
+      VERCEL_BRANCH_URL: "my-app-git-feature-acme.vercel.app",
+      VERCEL_PROJECT_PRODUCTION_URL: "app.acme.com",
+    };
+    expect(parseConfig(production({ ...vercel, VERCEL_ENV: "production" })).auth.url).toBe("https://app.acme.com");
+    expect(parseConfig(production({ ...vercel, VERCEL_ENV: "preview" })).auth.url).toBe(
+      "https://my-app-git-feature-acme.vercel.app",
+    );
+  });
+
+  it("wants https, except on localhost, and an origin without a path", () => {
+    expect(problemsOf(production({ AUTH_URL: "http://app.example.com" }))).toEqual([
+      "AUTH_URL: expected an https:// URL in production (http:// only for localhost)",
+    ]);
+    expect(parseConfig(production({ AUTH_URL: "http://localhost:3000" })).auth.url).toBe("http://localhost:3000");
+    expect(problemsOf(env({ AUTH_URL: "https://app.example.com/app" }))).toEqual([
+      "AUTH_URL: expected the app's origin only (scheme, host and port), such as https://app.example.com",
+    ]);
   });
 });

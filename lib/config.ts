@@ -34,6 +34,24 @@ const httpUrl = z
     }
   }, "expected the app's public URL, such as https://app.example.com");
 
+/** An origin only: Auth.js would take a path for its own base path. */
+const publicUrl = httpUrl.refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.pathname === "/" && !url.search && !url.hash && !url.username;
+  } catch {
+    return true; // reported by httpUrl
+  }
+}, "expected the app's origin only (scheme, host and port), such as https://app.example.com");
+
+/**
+ * The rules across variables run even when a variable is already wrong, so one start names every
+ * problem at once; they read only what they need, and skip values already reported as malformed.
+ */
+const always = { when: () => true };
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
 const entraIssuer = z
   .string()
   .trim()
@@ -46,19 +64,14 @@ const entraIssuer = z
     }
   }, "expected an https:// authority ending in /v2.0, such as https://login.microsoftonline.com/common/v2.0");
 
-const entraRequired =
-  "required: your Microsoft Entra app registration (see README), or run `npm run dev`, which starts the local Entra ID emulator";
+/** The client id `npm run dev` registers with the local Entra ID emulator (scripts/with-emulator.ts). */
+export const LOCAL_EMULATOR_CLIENT_ID = "5d2b8c1e-7a4f-4e6b-9c3d-2a1b0f9e8d7c";
 
-/** Required, with a message that says where the value comes from. */
-function entraSetting<T extends z.ZodType>(schema: T) {
-  return z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z
-      .any()
-      .refine((value) => value !== undefined, entraRequired)
-      .pipe(schema),
-  );
-}
+const ENTRA_SETTINGS = [
+  "AUTH_MICROSOFT_ENTRA_ID_ID",
+  "AUTH_MICROSOFT_ENTRA_ID_SECRET",
+  "AUTH_MICROSOFT_ENTRA_ID_ISSUER",
+] as const;
 
 const integer = (min: number, max: number) =>
   z.coerce
@@ -75,30 +88,36 @@ const databaseShape = {
   WEBSITE_SITE_NAME: optional(z.string()),
 
   DATABASE_URL: optional(postgresUrl),
+  /** A direct (not pooled) connection for migrations, as Vercel's Neon integration provides. */
+  DATABASE_URL_UNPOOLED: optional(postgresUrl),
   DATABASE_POOL_MAX: optional(integer(1, 100)),
   DATABASE_CONNECT_TIMEOUT_MS: optional(integer(100, 60_000)).default(5_000),
   EMBEDDED_DB_DIR: optional(z.string().trim().min(1)).default(".data/pglite"),
 };
 
-type DatabaseEnv = { VERCEL?: string; WEBSITE_SITE_NAME?: string; DATABASE_URL?: string };
+type DatabaseEnv = { NODE_ENV: string; VERCEL?: string; WEBSITE_SITE_NAME?: string; DATABASE_URL?: string };
 
-// The embedded database is a folder on local disk: on serverless or multi-instance hosts it
-// would be lost or split between instances, so those hosts must name a real PostgreSQL.
-function requireServerOnEphemeralHosts(env: DatabaseEnv, ctx: z.RefinementCtx): void {
+// The embedded database (PGlite) is for development: a folder on local disk, which serverless
+// and multi-instance hosts lose or split between instances. Production names a PostgreSQL
+// server (issue "Deploy": PGlite never runs there).
+function requireDatabaseServer(env: DatabaseEnv, ctx: z.RefinementCtx): void {
+  if (env.DATABASE_URL) return;
   const host = env.VERCEL ? "Vercel" : env.WEBSITE_SITE_NAME ? "Azure App Service" : undefined;
-  if (host && !env.DATABASE_URL) {
+  if (host || env.NODE_ENV === "production") {
     ctx.addIssue({
       code: "custom",
       path: ["DATABASE_URL"],
-      message: `required on ${host}: the embedded database keeps its files on local disk, which ${host} does not keep`,
+      message: host
+        ? `required on ${host}: the embedded database keeps its files on local disk, which ${host} does not keep`
+        : "required in production: the embedded database (PGlite) is for development only",
     });
   }
 }
 
-const databaseSchema = z.object(databaseShape).superRefine(requireServerOnEphemeralHosts);
+const databaseSchema = z.object(databaseShape).superRefine(requireDatabaseServer, always);
 
 const trialDays = optional(integer(1, 365)).default(30);
-const operatorSchema = z.object({ ...databaseShape, TRIAL_DAYS: trialDays }).superRefine(requireServerOnEphemeralHosts);
+const operatorSchema = z.object({ ...databaseShape, TRIAL_DAYS: trialDays }).superRefine(requireDatabaseServer, always);
 
 const schema = z
   .object({
@@ -107,11 +126,17 @@ const schema = z
     AUTH_SECRET: z
       .string({ error: "required: a random secret of at least 32 characters (openssl rand -base64 32)" })
       .min(32, "expected a random secret of at least 32 characters (openssl rand -base64 32)"),
-    AUTH_URL: optional(httpUrl),
+    AUTH_URL: optional(publicUrl),
+    /** Set by the hosts: where the app is served when AUTH_URL is not set (see publicUrlOf). */
+    VERCEL_ENV: optional(z.string()),
+    VERCEL_URL: optional(z.string()),
+    VERCEL_BRANCH_URL: optional(z.string()),
+    VERCEL_PROJECT_PRODUCTION_URL: optional(z.string()),
+    WEBSITE_HOSTNAME: optional(z.string()),
     // The Entra app registration: all three, or `npm run dev`, which gives the local emulator's.
-    AUTH_MICROSOFT_ENTRA_ID_ID: entraSetting(z.string().trim().regex(GUID, "expected the app's client id, a GUID")),
-    AUTH_MICROSOFT_ENTRA_ID_SECRET: entraSetting(z.string()),
-    AUTH_MICROSOFT_ENTRA_ID_ISSUER: entraSetting(entraIssuer),
+    AUTH_MICROSOFT_ENTRA_ID_ID: optional(z.string().trim().regex(GUID, "expected the app's client id, a GUID")),
+    AUTH_MICROSOFT_ENTRA_ID_SECRET: optional(z.string()),
+    AUTH_MICROSOFT_ENTRA_ID_ISSUER: optional(entraIssuer),
     TRIAL_DAYS: trialDays,
     TRIAL_MODE: optional(z.enum(["customer", "partner"], { error: 'expected "customer" or "partner"' })).default(
       "customer",
@@ -144,7 +169,96 @@ const schema = z
     /** Set by scripts/with-emulator.ts when it points the app at the local Entra ID emulator. */
     ENTRA_EMULATOR: optional(z.enum(["1"], { error: 'expected "1" or nothing' })),
   })
-  .superRefine(requireServerOnEphemeralHosts);
+  .superRefine(requireDatabaseServer, always)
+  .superRefine(requireEntraApp, always)
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    if (env.AUTH_URL && !URL.canParse(env.AUTH_URL)) return; // already reported
+    const url = publicUrlOf(env);
+    if (!url) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_URL"],
+        message:
+          "required in production (outside Vercel and Azure App Service): the app's public URL, such as https://app.example.com; redirect URIs are built from it, never from request headers",
+      });
+    } else if (new URL(url).protocol !== "https:" && !LOOPBACK_HOSTS.has(new URL(url).hostname)) {
+      // Entra ID accepts http:// redirect URIs for localhost only; cookies need https to be Secure.
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_URL"],
+        message: "expected an https:// URL in production (http:// only for localhost)",
+      });
+    }
+  }, always);
+
+type EntraEnv = {
+  NODE_ENV: string;
+  ENTRA_EMULATOR?: string;
+  AUTH_MICROSOFT_ENTRA_ID_ID?: string;
+} & Partial<Record<(typeof ENTRA_SETTINGS)[number], string>>;
+
+// Sign-in needs an Entra app registration. In development `npm run dev` supplies the local
+// emulator's; in production only a real registration will do (issue "Deploy": the emulator never
+// runs there).
+function requireEntraApp(env: EntraEnv, ctx: z.RefinementCtx): void {
+  const production = env.NODE_ENV === "production";
+  for (const name of ENTRA_SETTINGS) {
+    if (env[name] === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: production
+          ? "required in production: your Microsoft Entra app registration (README: Register the app in Microsoft Entra ID)"
+          : "required: your Microsoft Entra app registration (see README), or run `npm run dev`, which starts the local Entra ID emulator",
+      });
+    }
+  }
+  if (!production) return;
+  if (env.ENTRA_EMULATOR) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ENTRA_EMULATOR"],
+      message: "the local Entra ID emulator is for development only: unset it in production",
+    });
+  }
+  if (env.AUTH_MICROSOFT_ENTRA_ID_ID === LOCAL_EMULATOR_CLIENT_ID) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["AUTH_MICROSOFT_ENTRA_ID_ID"],
+      message: "this is the local emulator's app, not a Microsoft Entra app registration",
+    });
+  }
+}
+
+type HostEnv = {
+  NODE_ENV: string;
+  AUTH_URL?: string;
+  VERCEL?: string;
+  VERCEL_ENV?: string;
+  VERCEL_URL?: string;
+  VERCEL_BRANCH_URL?: string;
+  VERCEL_PROJECT_PRODUCTION_URL?: string;
+  WEBSITE_SITE_NAME?: string;
+  WEBSITE_HOSTNAME?: string;
+};
+
+/**
+ * The app's public origin: AUTH_URL, else what the host says it serves the app at (Vercel's
+ * deployment URLs; App Service's default host name, always https). Never a request's Host or
+ * X-Forwarded-* headers, which a client can write (../SECURITY.md "Redirects").
+ */
+function publicUrlOf(env: HostEnv): string | undefined {
+  if (env.AUTH_URL) return new URL(env.AUTH_URL).origin;
+  const host = env.VERCEL
+    ? env.VERCEL_ENV === "production"
+      ? (env.VERCEL_PROJECT_PRODUCTION_URL ?? env.VERCEL_URL)
+      : (env.VERCEL_BRANCH_URL ?? env.VERCEL_URL)
+    : env.WEBSITE_SITE_NAME
+      ? env.WEBSITE_HOSTNAME
+      : undefined;
+  return host ? `https://${host}` : undefined;
+}
 
 export type Config = {
   nodeEnv: "development" | "production" | "test";
@@ -171,6 +285,8 @@ export type Config = {
     | {
         kind: "postgres";
         url: string;
+        /** Where migrations run: DATABASE_URL_UNPOOLED, else DATABASE_URL. */
+        migrationUrl?: string;
         poolMax: number;
         connectTimeoutMs: number;
       }
@@ -208,6 +324,8 @@ function databaseConfigOf(parsed: z.infer<typeof databaseSchema>): Config["datab
     ? {
         kind: "postgres",
         url: parsed.DATABASE_URL,
+        // A transaction pooler (PgBouncer, Neon's "-pooler" host) cannot hold a migration's session.
+        migrationUrl: parsed.DATABASE_URL_UNPOOLED ?? parsed.DATABASE_URL,
         // Serverless instances each open their own pool: keep it small there.
         poolMax: parsed.DATABASE_POOL_MAX ?? (parsed.VERCEL ? 3 : 10),
         connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS,
@@ -231,7 +349,7 @@ export function parseConfig(env: Env): Config {
   const parsed = parseWith(schema, env);
   return {
     nodeEnv: parsed.NODE_ENV,
-    auth: { secret: parsed.AUTH_SECRET, url: parsed.AUTH_URL },
+    auth: { secret: parsed.AUTH_SECRET, url: publicUrlOf(parsed) },
     trial: {
       days: parsed.TRIAL_DAYS,
       mode: parsed.TRIAL_MODE,
@@ -242,10 +360,11 @@ export function parseConfig(env: Env): Config {
     tokenCacheKey: parsed.TOKEN_CACHE_KEY
       ? Buffer.from(parsed.TOKEN_CACHE_KEY, "base64")
       : Buffer.from(hkdfSync("sha256", parsed.AUTH_SECRET, "", "appsource token cache", 32)),
+    // requireEntraApp has made sure all three are there.
     entra: {
-      clientId: parsed.AUTH_MICROSOFT_ENTRA_ID_ID,
-      clientSecret: parsed.AUTH_MICROSOFT_ENTRA_ID_SECRET,
-      issuer: parsed.AUTH_MICROSOFT_ENTRA_ID_ISSUER.replace(/\/$/, ""),
+      clientId: parsed.AUTH_MICROSOFT_ENTRA_ID_ID!,
+      clientSecret: parsed.AUTH_MICROSOFT_ENTRA_ID_SECRET!,
+      issuer: parsed.AUTH_MICROSOFT_ENTRA_ID_ISSUER!.replace(/\/$/, ""),
       emulated: parsed.ENTRA_EMULATOR === "1",
     },
     database: databaseConfigOf(parsed),
@@ -256,6 +375,11 @@ let cached: Config | undefined;
 
 /** The configuration of this process, parsed once from process.env. */
 export function config(): Config {
-  cached ??= parseConfig(process.env);
+  if (!cached) {
+    cached = parseConfig(process.env);
+    // Auth.js builds its redirect URI from process.env.AUTH_URL, else from the request's Host and
+    // X-Forwarded-* headers: hand it the public URL settled here (lib/public-url.ts).
+    if (cached.auth.url) process.env.AUTH_URL = cached.auth.url;
+  }
   return cached;
 }

@@ -1,6 +1,6 @@
 // npm run db:migrate
-// Applies prisma/migrations to the configured database: DATABASE_URL, or the embedded database
-// when it is unset. Same history as `npx prisma migrate deploy`; no native Prisma engine needed.
+// Applies prisma/migrations to the configured database: DATABASE_URL_UNPOOLED or DATABASE_URL, or
+// the embedded database when neither is set. Same history as `npx prisma migrate deploy`; no native Prisma engine needed.
 import nextEnv from "@next/env";
 import { ConfigError, parseDatabaseConfig } from "../lib/config";
 import { migrateDatabase } from "../lib/db/connection";
@@ -11,8 +11,13 @@ async function main(): Promise<void> {
   nextEnv.loadEnvConfig(process.cwd());
   const database = parseDatabaseConfig(process.env);
   if (database.kind === "postgres") {
-    const applied = await migrateDatabase(database.url);
-    report(applied, "the database at DATABASE_URL");
+    const migrationUrl = database.migrationUrl ?? database.url;
+    const direct = migrationUrl !== database.url;
+    if (!direct && new URL(database.url).hostname.includes("-pooler.")) {
+      console.warn("DATABASE_URL names a connection pooler: set DATABASE_URL_UNPOOLED to the direct connection.");
+    }
+    const applied = await migrateDatabase(migrationUrl);
+    report(applied, `the database at ${direct ? "DATABASE_URL_UNPOOLED" : "DATABASE_URL"}`);
     return;
   }
   const embedded = await startPgliteServer(database.dataDir);

@@ -8,8 +8,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nextEnv from "@next/env";
 import { startEmulator } from "../emulator/server";
-
-const DEV_CLIENT_ID = "5d2b8c1e-7a4f-4e6b-9c3d-2a1b0f9e8d7c";
+import { LOCAL_EMULATOR_CLIENT_ID } from "../lib/config";
+import { APPLICATION_PERMISSIONS, DELEGATED_SCOPES, redirectUris } from "../lib/entra/app-registration";
 const stateDir = path.join(process.env.ENTRA_EMULATOR_DIR || ".data/entra-emulator");
 
 const command = process.argv.slice(2);
@@ -18,7 +18,16 @@ if (command.length === 0) {
   process.exit(2);
 }
 
-nextEnv.loadEnvConfig(process.cwd(), process.argv.includes("dev"));
+// The emulator is for development: production talks to Microsoft Entra ID (issue "Deploy").
+if (process.env.NODE_ENV === "production" || command.includes("start")) {
+  console.error(
+    "The local Entra ID emulator is for development only (npm run dev). In production, set the " +
+      "AUTH_MICROSOFT_ENTRA_ID_* variables of your Entra app registration and run the server directly.",
+  );
+  process.exit(1);
+}
+
+nextEnv.loadEnvConfig(process.cwd(), true);
 const env: NodeJS.ProcessEnv = { ...process.env };
 let stopEmulator = async () => {};
 
@@ -59,16 +68,16 @@ if (configured.length > 0) {
     });
     const secret = randomBytes(24).toString("base64url");
     emulator.registerApp({
-      clientId: DEV_CLIENT_ID,
+      clientId: LOCAL_EMULATOR_CLIENT_ID,
       displayName: "AppSource SaaS Starter (local)",
       secret,
-      redirectUris: [`${appUrl}/api/auth/callback/microsoft-entra-id`, `${appUrl}/signup/callback`],
-      delegatedPermissions: ["openid", "profile", "email", "offline_access", "User.Read"],
-      applicationPermissions: ["Organization.Read.All"],
+      redirectUris: redirectUris(appUrl),
+      delegatedPermissions: [...DELEGATED_SCOPES],
+      applicationPermissions: [...APPLICATION_PERMISSIONS],
     });
     Object.assign(env, {
       ENTRA_EMULATOR: "1",
-      AUTH_MICROSOFT_ENTRA_ID_ID: DEV_CLIENT_ID,
+      AUTH_MICROSOFT_ENTRA_ID_ID: LOCAL_EMULATOR_CLIENT_ID,
       AUTH_MICROSOFT_ENTRA_ID_SECRET: secret,
       AUTH_MICROSOFT_ENTRA_ID_ISSUER: `${emulator.backUrl}/common/v2.0`,
       MICROSOFT_GRAPH_URL: emulator.backUrl,

@@ -60,4 +60,12 @@ describe("scripts/with-emulator.ts (npm run dev)", () => {
     expect(childEnv.ENTRA_EMULATOR).toBeUndefined();
     expect(childEnv.NODE_EXTRA_CA_CERTS).toBeUndefined();
   });
+
+  it("refuses to run in production: the emulator never stands in for Entra ID there", async () => {
+    const { code, output, childEnv } = await launch({ NODE_ENV: "production" });
+    expect(code).toBe(1);
+    expect(output).toContain("The local Entra ID emulator is for development only");
+    expect(output).not.toContain("Local Microsoft Entra ID emulator (no Azure account needed)");
+    expect(childEnv).toEqual({}); // the command never ran
+  });
 });

@@ -2,7 +2,9 @@ import { redirect } from "next/navigation";
 import { authorityMetadata } from "@/lib/entra/authority";
 import { config } from "@/lib/config";
 import { newState } from "@/lib/tenants/admin-signup";
-import { appBaseUrl, writeProgress } from "@/lib/tenants/admin-signup-http";
+import { ADMIN_CONSENT_CALLBACK_PATH } from "@/lib/entra/app-registration";
+import { appOrigin } from "@/lib/public-url";
+import { writeProgress } from "@/lib/tenants/admin-signup-http";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +20,7 @@ export async function GET(request: Request): Promise<Response> {
   const target = new URL(authorization_endpoint.replace(/\/oauth2\/v2\.0\/authorize$/, "/v2.0/adminconsent"));
   target.search = new URLSearchParams({
     client_id: config().entra.clientId,
-    redirect_uri: `${appBaseUrl(request)}/signup/callback`,
+    redirect_uri: `${appOrigin(request)}${ADMIN_CONSENT_CALLBACK_PATH}`,
     scope: "https://graph.microsoft.com/.default",
     state,
   }).toString();

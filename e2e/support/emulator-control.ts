@@ -1,12 +1,17 @@
-// The control API of the emulator that scripts/with-emulator.ts started for a spec's server.
-// That emulator's CA is made when the server starts, after this test process did: trust it per
-// request rather than through NODE_EXTRA_CA_CERTS.
+// The control API of the emulator started for a spec's server (emulator-process.ts). Its CA is
+// made when it starts, after this test process did: trust it per request rather than through
+// NODE_EXTRA_CA_CERTS.
 import { readFileSync } from "node:fs";
 import https from "node:https";
 import path from "node:path";
 
+/** Where the emulator of the app on `appPort` keeps its CA and keys. */
+export function emulatorDir(appPort: number): string {
+  return path.join(".data", `e2e-${appPort}`, "entra-emulator");
+}
+
 export function emulatorControl(appPort: number) {
-  const ca = () => readFileSync(path.join(".data", `e2e-${appPort}`, "entra-emulator", "ca.pem"));
+  const ca = () => readFileSync(path.join(emulatorDir(appPort), "ca.pem"));
   return (route: string, body?: unknown): Promise<{ status: number; json: unknown }> =>
     new Promise((resolve, reject) => {
       const request = https.request(

@@ -1,9 +1,10 @@
-// Starts `next start` (the production build) as a separate server with its own environment,
-// for specs that need a server configured differently from the main one.
+// Starts the deployable server, `node server.js` of the standalone build (.next/standalone, made
+// by `npm run build`), as Azure App Service and the Dockerfile start it: production mode, the
+// port in PORT, and nothing but the environment for configuration.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
-export type NextServer = {
+export type StandaloneServer = {
   url: string;
   process: ChildProcess;
   /** Everything the server printed so far. */
@@ -11,68 +12,81 @@ export type NextServer = {
   stop(): Promise<void>;
 };
 
-/** A valid Auth.js and Entra configuration for servers whose tests never sign in. */
-const placeholderAuth = {
-  AUTH_SECRET: "e2e-placeholder-secret-0123456789abcdef",
-  AUTH_MICROSOFT_ENTRA_ID_ID: "00000000-0000-0000-0000-000000000001",
-  AUTH_MICROSOFT_ENTRA_ID_SECRET: "placeholder",
-  AUTH_MICROSOFT_ENTRA_ID_ISSUER: "https://login.microsoftonline.com/common/v2.0",
-};
-
-const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-
-const tsxCli = path.join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
+export const STANDALONE_DIR = path.join(process.cwd(), ".next", "standalone");
 
 /**
- * `next start` on `port`; with `withEmulator`, through scripts/with-emulator.ts (as `npm run dev`
- * runs the app), which starts the local Entra ID emulator and hands the app its settings.
+ * A complete production configuration for servers whose tests never sign in: a real-looking Entra
+ * app registration and the public URL. The database is the caller's (DATABASE_URL).
  */
-export function spawnNextServer(
+function placeholderSettings(url: string): Record<string, string> {
+  return {
+    AUTH_SECRET: "e2e-placeholder-secret-0123456789abcdef",
+    AUTH_URL: url,
+    AUTH_MICROSOFT_ENTRA_ID_ID: "00000000-0000-0000-0000-000000000001",
+    AUTH_MICROSOFT_ENTRA_ID_SECRET: "placeholder",
+    AUTH_MICROSOFT_ENTRA_ID_ISSUER: "https://login.microsoftonline.com/common/v2.0",
+  };
+}
+
+/** Variables of the machine running the tests that must not reach the server unasked. */
+const CLEARED = [
+  "DATABASE_URL",
+  "DATABASE_URL_UNPOOLED",
+  "ENTRA_EMULATOR",
+  "EMBEDDED_DB_DIR",
+  "MICROSOFT_GRAPH_URL",
+  "NODE_EXTRA_CA_CERTS",
+  "VERCEL",
+  "WEBSITE_SITE_NAME",
+  "WEBSITE_HOSTNAME",
+];
+
+/** `node server.js` in `dir` on `port`; `env` adds to (or, with "", removes from) the placeholders. */
+export function spawnStandaloneServer(
   port: number,
   env: Record<string, string>,
-  options: { withEmulator?: boolean } = {},
-): NextServer {
-  const next = [nextBin, "start", "-p", String(port)];
-  const args = options.withEmulator
-    ? [tsxCli, "scripts/with-emulator.ts", process.execPath, ...next]
-    : [...next, "-H", "127.0.0.1"];
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...placeholderAuth, DATABASE_URL: "", ...env },
+  dir: string = STANDALONE_DIR,
+): StandaloneServer {
+  const url = `http://localhost:${port}`;
+  const environment: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  for (const name of CLEARED) delete environment[name];
+  Object.assign(environment, placeholderSettings(url), env, {
+    PORT: String(port),
+    // Both loopback addresses: the browser may resolve localhost to either.
+    HOSTNAME: "::",
+  });
+  for (const [name, value] of Object.entries(environment)) if (value === "") delete environment[name];
+  const child = spawn(process.execPath, [path.join(dir, "server.js")], {
+    cwd: dir,
+    env: environment,
     stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group: stopping it stops the launcher, the emulator and `next start` together.
-    detached: true,
   });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   return {
-    url: options.withEmulator ? `http://localhost:${port}` : `http://127.0.0.1:${port}`,
+    url,
     process: child,
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const group = (signal: NodeJS.Signals) => {
-          try {
-            process.kill(-child.pid!, signal);
-          } catch {
-            // already gone
-          }
-        };
-        // A graceful stop first; whatever still runs after 10 s is killed.
-        const timer = setTimeout(() => group("SIGKILL"), 10_000);
-        child.once("exit", () => {
-          clearTimeout(timer);
-          group("SIGKILL"); // stragglers of the group (a server the launcher started)
-          resolve();
-        });
-        group("SIGTERM");
-      }),
+    stop: () => stopProcess(child),
   };
 }
 
+/** A graceful stop first; whatever still runs after 10 s is killed. */
+export function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
 /** Waits until the server answers on /api/health (any status), or fails with its output. */
-export async function waitUntilServing(server: NextServer, timeoutMs = 60_000): Promise<void> {
+export async function waitUntilServing(server: StandaloneServer, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.process.exitCode !== null) {
@@ -89,7 +103,7 @@ export async function waitUntilServing(server: NextServer, timeoutMs = 60_000): 
 }
 
 /** Waits for the server process to end; returns its exit code. */
-export function waitForExit(server: NextServer, timeoutMs = 60_000): Promise<number | null> {
+export function waitForExit(server: StandaloneServer, timeoutMs = 60_000): Promise<number | null> {
   if (server.process.exitCode !== null) return Promise.resolve(server.process.exitCode);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(

@@ -5,6 +5,7 @@ import NextAuth, { customFetch } from "next-auth";
 import MicrosoftEntraID from "next-auth/providers/microsoft-entra-id";
 import { config } from "../config";
 import { db } from "../db/client";
+import { SIGN_IN_SCOPE } from "../entra/app-registration";
 import { authorityBase } from "../entra/authority";
 import { SIGNUP_SOURCE_COOKIE, parseSignupSource } from "../tenants/signup-source";
 import { judgeAdminSignIn } from "../tenants/admin-signup";
@@ -56,7 +57,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           issuer: entra.issuer,
           // Auth.js checks only PKCE for this provider unless told: state and nonce too (OIDC Core §3.1.2.1).
           checks: ["pkce", "state", "nonce"],
-          authorization: { params: { scope: "openid profile email offline_access User.Read" } },
+          authorization: { params: { scope: SIGN_IN_SCOPE } },
           // The stock profile() fetches the user's photo from Microsoft Graph into the session: it
           // fails offline and bloats cookies. The account id is (tid, oid), never e-mail.
           profile: (profile) => ({

@@ -16,8 +16,3 @@ export async function writeProgress(progress: SignupProgress): Promise<void> {
 export async function clearProgress(): Promise<void> {
   (await cookies()).delete(ADMIN_SIGNUP_COOKIE);
 }
-
-/** The app's own base URL (for redirect URIs). */
-export function appBaseUrl(request: Request): string {
-  return (config().auth.url ?? new URL(request.url).origin).replace(/\/$/, "");
-}

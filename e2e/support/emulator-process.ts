@@ -1,0 +1,68 @@
+// The local Entra ID emulator on its own (`npm run emulator`), in a process of its own, as a
+// deployment sees Microsoft Entra ID: an issuer URL, a client id and secret, and a CA to trust.
+import { spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import path from "node:path";
+import { redirectUris } from "../../lib/entra/app-registration";
+import { emulatorControl, emulatorDir } from "./emulator-control";
+import { stopProcess } from "./standalone-server";
+
+export type EmulatedEntra = {
+  /** The production variables of the app registration made in the emulator. */
+  settings: Record<string, string>;
+  stop(): Promise<void>;
+};
+
+/** Starts the emulator for the app on `appPort` (ports appPort+10 and +11) and registers the app. */
+export async function startEmulatorProcess(appPort: number, publicUrl: string): Promise<EmulatedEntra> {
+  const dir = emulatorDir(appPort);
+  const child = spawn(process.execPath, ["--import", "tsx", path.join("emulator", "cli.ts")], {
+    env: {
+      ...process.env,
+      ENTRA_EMULATOR_DIR: dir,
+      EMULATOR_PORT: String(appPort + 10),
+      EMULATOR_TLS_PORT: String(appPort + 11),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the emulator did not start:\n${output}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("issuer, token, Graph")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the emulator exited (${code}):\n${output}`));
+    });
+  });
+
+  const clientId = randomUUID();
+  const secret = randomBytes(24).toString("base64url");
+  const registered = await emulatorControl(appPort)("apps", {
+    clientId,
+    secret,
+    displayName: "AppSource SaaS Starter (e2e)",
+    redirectUris: redirectUris(publicUrl),
+  });
+  if (registered.status !== 200) throw new Error(`registering the app failed: ${JSON.stringify(registered.json)}`);
+
+  const backUrl = `https://127.0.0.1:${appPort + 11}`;
+  return {
+    settings: {
+      AUTH_MICROSOFT_ENTRA_ID_ID: clientId,
+      AUTH_MICROSOFT_ENTRA_ID_SECRET: secret,
+      AUTH_MICROSOFT_ENTRA_ID_ISSUER: `${backUrl}/common/v2.0`,
+      MICROSOFT_GRAPH_URL: backUrl,
+      // Trust in the emulator's local CA, as a server trusts a corporate CA.
+      NODE_EXTRA_CA_CERTS: path.resolve(dir, "ca.pem"),
+    },
+    stop: () => stopProcess(child),
+  };
+}
