@@ -1,5 +1,5 @@
 // npm run bench: what the tenant gate costs, measured in one run on the real PostgreSQL server.
-// Builds the app, starts it (next start) on a fresh database, and loads, one after the other:
+// Builds the app, starts it (the standalone server, as deployed) on a fresh database, and loads, one after the other:
 //   ungated  GET /api/health   (one query: SELECT 1)
 //   gated    GET /api/tenant   (one indexed query: session -> user -> tenant, then the answer)
 // with 1 000 tenants in the table, then with 1 000 000. Writes bench/results.json; the README
@@ -83,12 +83,12 @@ function peakRssMb(pid: number): number {
 }
 
 async function main() {
-  console.info("--- next build");
+  console.info("--- npm run build");
   if (
-    spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } })
+    spawnSync("npm", ["run", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } })
       .status !== 0
   ) {
-    throw new Error("next build failed");
+    throw new Error("npm run build failed");
   }
 
   const name = `appsource_bench_${randomBytes(4).toString("hex")}`;
@@ -96,7 +96,7 @@ async function main() {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
-  const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
+  const standaloneServer = path.join(".next", "standalone", "server.js");
   let server: ReturnType<typeof spawn> | undefined;
   try {
     await migrateDatabase(databaseUrl);
@@ -120,11 +120,13 @@ async function main() {
     );
     const cookie = { cookie: `appsource.session=${token}` };
 
-    server = spawn(process.execPath, [nextBin, "start", "-p", String(port)], {
+    server = spawn(process.execPath, [standaloneServer], {
       env: {
         ...process.env,
         NEXT_TELEMETRY_DISABLED: "1",
         NODE_ENV: "production",
+        PORT: String(port),
+        HOSTNAME: "::", // both loopback addresses: localhost may resolve to either
         DATABASE_URL: databaseUrl,
         DATABASE_POOL_MAX: "10",
         AUTH_URL: base,

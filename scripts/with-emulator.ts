@@ -1,5 +1,5 @@
 // tsx scripts/with-emulator.ts <command...>   (npm run dev uses it)
-// Runs <command> (next dev, next start) with Microsoft Entra ID configured: the app registration
+// Runs <command> (next dev) with Microsoft Entra ID configured: the app registration
 // in the environment or .env files when there is one, else the local Entra ID emulator, started
 // here and stopped with the command. "Runs with no Azure account."
 import { spawn } from "node:child_process";
