@@ -246,7 +246,7 @@ type HostEnv = {
 /**
  * The app's public origin: AUTH_URL, else what the host says it serves the app at (Vercel's
  * deployment URLs; App Service's default host name, always https). Never a request's Host or
- * X-Forwarded-* headers, which a client can write (../SECURITY.md "Redirects").
+ * X-Forwarded-* headers, which a client can write (../SECURITY.md "Deployment").
  */
 function publicUrlOf(env: HostEnv): string | undefined {
   if (env.AUTH_URL) return new URL(env.AUTH_URL).origin;

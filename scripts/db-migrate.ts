@@ -1,6 +1,7 @@
 // npm run db:migrate
 // Applies prisma/migrations to the configured database: DATABASE_URL_UNPOOLED or DATABASE_URL, or
-// the embedded database when neither is set. Same history as `npx prisma migrate deploy`; no native Prisma engine needed.
+// the embedded database when neither is set. Same history as `npx prisma migrate deploy`; no
+// native Prisma engine needed.
 import nextEnv from "@next/env";
 import { ConfigError, parseDatabaseConfig } from "../lib/config";
 import { migrateDatabase } from "../lib/db/connection";
