@@ -6,7 +6,7 @@ import { databaseTargets } from "./databases";
 // npm run db:migrate, as a deployment runs it (the workflow's migrate job, vercel-build).
 function migrate(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/db-migrate.ts"], {
-    env: { PATH: process.env.PATH, ...env },
+    env: { NODE_ENV: "test", PATH: process.env.PATH, ...env },
   });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk));
