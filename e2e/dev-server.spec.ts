@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { startDevServer } from "./support/dev-server";
 import type { StandaloneServer } from "./support/standalone-server";
@@ -12,6 +13,13 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await dev?.stop();
+});
+
+test("npm run dev: the embedded database is created and migrated on first start", async ({ request }) => {
+  test.setTimeout(120_000);
+  const health = await request.get(`${dev.url}/api/health`, { timeout: 100_000 });
+  expect(await health.json()).toEqual({ status: "ok", checks: { database: "up" } });
+  expect(existsSync(`.data/e2e-${PORT}/pglite`)).toBe(true);
 });
 
 test("npm run dev: the home page's trial button goes through the local Entra ID emulator to the app", async ({
