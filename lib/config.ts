@@ -4,17 +4,18 @@
 import { hkdfSync } from "node:crypto";
 import { z } from "zod";
 
-const postgresUrl = z
-  .string()
-  .trim()
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
-    } catch {
-      return false;
-    }
-  }, "expected a PostgreSQL connection URL such as postgresql://user:password@host:5432/database?sslmode=require");
+/** A trimmed string that parses as a URL for which `test` holds. */
+function urlWhere(test: (url: URL) => boolean, message: string) {
+  return z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && test(new URL(value)), message);
+}
+
+const postgresUrl = urlWhere(
+  (url) => (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "",
+  "expected a PostgreSQL connection URL such as postgresql://user:password@host:5432/database?sslmode=require",
+);
 
 /** An empty value means "not set": .env files often carry `NAME=` lines. */
 function optional<T extends z.ZodType>(schema: T) {
@@ -23,25 +24,16 @@ function optional<T extends z.ZodType>(schema: T) {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const httpUrl = z
-  .string()
-  .trim()
-  .refine((value) => {
-    try {
-      return ["http:", "https:"].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, "expected the app's public URL, such as https://app.example.com");
+const httpUrl = urlWhere(
+  (url) => ["http:", "https:"].includes(url.protocol),
+  "expected the app's public URL, such as https://app.example.com",
+);
 
 /** An origin only: Auth.js would take a path for its own base path. */
 const publicUrl = httpUrl.refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.pathname === "/" && !url.search && !url.hash && !url.username;
-  } catch {
-    return true; // reported by httpUrl
-  }
+  if (!URL.canParse(value)) return true; // reported by httpUrl
+  const url = new URL(value);
+  return url.pathname === "/" && !url.search && !url.hash && !url.username;
 }, "expected the app's origin only (scheme, host and port), such as https://app.example.com");
 
 /**
@@ -52,17 +44,10 @@ const always = { when: () => true };
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-const entraIssuer = z
-  .string()
-  .trim()
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === "https:" && /^\/[^/]+\/v2\.0\/?$/.test(url.pathname);
-    } catch {
-      return false;
-    }
-  }, "expected an https:// authority ending in /v2.0, such as https://login.microsoftonline.com/common/v2.0");
+const entraIssuer = urlWhere(
+  (url) => url.protocol === "https:" && /^\/[^/]+\/v2\.0\/?$/.test(url.pathname),
+  "expected an https:// authority ending in /v2.0, such as https://login.microsoftonline.com/common/v2.0",
+);
 
 /** The client id `npm run dev` registers with the local Entra ID emulator (scripts/with-emulator.ts). */
 export const LOCAL_EMULATOR_CLIENT_ID = "5d2b8c1e-7a4f-4e6b-9c3d-2a1b0f9e8d7c";
