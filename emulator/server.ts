@@ -372,16 +372,14 @@ export class Emulator {
     return { result: this.continueAs(interaction, account), account };
   }
 
+  /** What Entra would do about `account`'s consent to the interaction's app and permissions. */
+  private consentFor(interaction: Interaction, account: Account, forcePrompt: boolean) {
+    return decideConsent(this.directory, this.consents, account, interaction.app, interaction.permissions, forcePrompt);
+  }
+
   private continueAs(interaction: Interaction, account: Account): Response | string {
     interaction.account = account;
-    const decision = decideConsent(
-      this.directory,
-      this.consents,
-      account,
-      interaction.app,
-      interaction.permissions,
-      interaction.prompt === "consent",
-    );
+    const decision = this.consentFor(interaction, account, interaction.prompt === "consent");
     const action = `/_interaction/${interaction.id}/consent`;
     switch (decision.kind) {
       case "granted":
@@ -416,14 +414,7 @@ export class Emulator {
         ...(interaction.state !== undefined ? { state: interaction.state } : {}),
       });
     }
-    const decision = decideConsent(
-      this.directory,
-      this.consents,
-      account,
-      interaction.app,
-      interaction.permissions,
-      true,
-    );
+    const decision = this.consentFor(interaction, account, true);
     if (decision.kind === "needs-admin-approval") {
       // A crafted "accept" from someone who may not consent changes nothing.
       return this.fail(interaction, aadsts.adminConsentRequired());
