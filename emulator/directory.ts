@@ -121,6 +121,15 @@ export function seedDirectory(): Directory {
       email: "sam.taylor@outlook.com",
       wids: [],
     },
+    {
+      // A second personal account: personal accounts share the tenant id, never a workspace.
+      tenantId: PERSONAL_ACCOUNTS_TENANT,
+      oid: "00000000-0000-0000-7c3b-4d5e6f7a8b92",
+      name: "Chris Green",
+      username: "chris.green@hotmail.com",
+      email: "chris.green@hotmail.com",
+      wids: [],
+    },
   ];
   return { tenants: new Map(tenants.map((tenant) => [tenant.id, tenant])), accounts };
 }

@@ -127,7 +127,7 @@ describe("the authorization endpoint", () => {
     const organizations = await offered("organizations");
     expect(organizations).not.toContain("sam.taylor@outlook.com");
     expect(organizations).toContain("nancy@northwindtraders.com");
-    expect(await offered("consumers")).toEqual(["sam.taylor@outlook.com"]);
+    expect(await offered("consumers")).toEqual(["sam.taylor@outlook.com", "chris.green@hotmail.com"]);
     expect(await offered(seed.fabrikam)).toEqual([
       "ian@fabrikam.com",
       "jordan@fabrikam.com",
