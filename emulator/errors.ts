@@ -5,6 +5,13 @@ import { randomUUID } from "node:crypto";
 
 export type EntraError = { status: number; error: string; code: number; description: string };
 
+/** Thrown by the protocol steps; each channel answers it in its own shape (page or JSON). */
+export class EntraFailure extends Error {
+  constructor(readonly failure: EntraError) {
+    super(`AADSTS${failure.code}`);
+  }
+}
+
 export const aadsts = {
   applicationNotFound: (clientId: string, tenant: string): EntraError => ({
     status: 400,

@@ -1,6 +1,6 @@
 // The emulator's pages: the account picker, consent, "Need admin approval", admin consent.
 // They look like nothing more than what they are: a local stand-in, clearly labelled.
-import type { Account, Tenant } from "./directory";
+import { isConsentAdmin, type Account, type Tenant } from "./directory";
 
 const escapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 export const esc = (value: unknown) => String(value ?? "").replace(/[&<>"']/g, (char) => escapes[char]!);
@@ -131,6 +131,17 @@ export function errorPage(code: number, description: string): string {
     `<h1>Sorry, but we're having trouble signing you in.</h1>
 <p>AADSTS${code}: ${esc(description)}</p>`,
   );
+}
+
+/** The front channel's home page: who can sign in. */
+export function directoryPage(accounts: Account[]): string {
+  const rows = accounts
+    .map(
+      (account) =>
+        `<li>${esc(account.name)} — ${esc(account.username)}${isConsentAdmin(account) ? " (administrator)" : ""}</li>`,
+    )
+    .join("");
+  return page("Directory", `<h1>Demo directory</h1><ul>${rows}</ul>`);
 }
 
 export function signedOutPage(): string {

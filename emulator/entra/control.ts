@@ -1,0 +1,126 @@
+// The control API for tests (back channel, JSON, /_emulator/...): read and change the directory,
+// register apps, revoke an app's service principal, rotate keys, ask for a misbehaviour. The
+// routes are documented in README.md ("The local Entra ID emulator").
+import { randomBytes, randomUUID } from "node:crypto";
+import type { App } from "../consent";
+import { roles, type Account, type Tenant } from "../directory";
+import { HttpError } from "../http";
+import { misbehaviours, type Misbehaviour } from "../tokens";
+import type { Emulator } from "./state";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function control(
+  emulator: Emulator,
+  method: string,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<Response> {
+  const route = `${method} ${path}`;
+  let match: RegExpMatchArray | null;
+  if (route === "GET /_emulator/directory") {
+    return Response.json({
+      tenants: [...emulator.directory.tenants.values()],
+      accounts: emulator.directory.accounts,
+      apps: [...emulator.apps.values()].map((app) => ({ ...app, secret: undefined })),
+      frontUrl: emulator.frontUrl,
+      backUrl: emulator.backUrl,
+    });
+  }
+  if (route === "GET /_emulator/stats") return Response.json(emulator.stats);
+  if (route === "POST /_emulator/reset") {
+    emulator.reset();
+    return Response.json({ ok: true });
+  }
+  if (route === "POST /_emulator/apps") {
+    const app = appSchema(body);
+    emulator.apps.set(app.clientId, app);
+    return Response.json({ clientId: app.clientId });
+  }
+  if (route === "POST /_emulator/tenants") {
+    const tenant: Tenant = {
+      id: String(body.id ?? randomUUID()).toLowerCase(),
+      displayName: String(body.displayName ?? "New tenant"),
+      domains: Array.isArray(body.domains) ? body.domains.map(String) : [],
+      initialDomain: String(body.initialDomain ?? `t${randomBytes(4).toString("hex")}.onmicrosoft.com`),
+      userConsentAllowed: body.userConsentAllowed !== false,
+    };
+    if (!GUID.test(tenant.id)) return Response.json({ error: "id must be a GUID" }, { status: 400 });
+    emulator.directory.tenants.set(tenant.id, tenant);
+    return Response.json(tenant);
+  }
+  if (route === "POST /_emulator/users") {
+    const tenantId = String(body.tenantId ?? "");
+    if (!emulator.directory.tenants.has(tenantId)) return Response.json({ error: "unknown tenantId" }, { status: 400 });
+    const account: Account = {
+      tenantId,
+      oid: String(body.oid ?? randomUUID()),
+      name: String(body.name ?? "New user"),
+      username: String(body.username ?? `user${randomBytes(3).toString("hex")}@example.com`),
+      email: body.email === undefined ? String(body.username ?? "") || undefined : String(body.email),
+      wids: Array.isArray(body.wids)
+        ? body.wids.map(String)
+        : body.admin
+          ? [roles.globalAdministrator, roles.user]
+          : [roles.user],
+    };
+    emulator.directory.accounts.push(account);
+    return Response.json(account);
+  }
+  if ((match = route.match(/^POST \/_emulator\/tenants\/([^/]+)\/revoke$/))) {
+    return Response.json({ revoked: emulator.consents.revoke(match[1]!, String(body.clientId ?? "")) });
+  }
+  if ((match = route.match(/^GET \/_emulator\/tenants\/([^/]+)\/service-principals\/([^/]+)$/))) {
+    const principal = emulator.consents.servicePrincipal(match[1]!, match[2]!);
+    if (!principal) return Response.json({ error: "not found" }, { status: 404 });
+    return Response.json({
+      tenantId: principal.tenantId,
+      clientId: principal.clientId,
+      adminConsent: principal.adminConsent
+        ? {
+            delegated: [...principal.adminConsent.delegated],
+            application: [...principal.adminConsent.application],
+            by: principal.adminConsent.by,
+          }
+        : null,
+      userConsents: Object.fromEntries([...principal.userConsents].map(([oid, scopes]) => [oid, [...scopes]])),
+    });
+  }
+  if (route === "POST /_emulator/keys/rotate") {
+    return Response.json(await emulator.keys.rotate(Number(body.graceMs ?? emulator.keyGraceMs)));
+  }
+  if (route === "POST /_emulator/misbehave") {
+    if (body.kind === "none") {
+      emulator.misbehaviour = undefined; // a test clears what it asked for and did not use
+      return Response.json({ ok: true });
+    }
+    const kind = String(body.kind) as Misbehaviour;
+    if (!misbehaviours.includes(kind))
+      return Response.json({ error: `kind must be one of ${misbehaviours.join(", ")}` }, { status: 400 });
+    emulator.misbehaviour = { kind, delayMs: Number(body.delayMs ?? 30_000) };
+    return Response.json({ ok: true });
+  }
+  return Response.json({ error: "unknown control route" }, { status: 404 });
+}
+
+function appSchema(body: Record<string, unknown>): App {
+  const list = (value: unknown, fallback: string[]) => (Array.isArray(value) ? value.map(String) : fallback);
+  const clientId = String(body.clientId ?? "");
+  if (!GUID.test(clientId) || typeof body.secret !== "string" || !body.secret) {
+    throw new HttpError(400, JSON.stringify({ error: "clientId (GUID) and secret are required" }), "application/json");
+  }
+  return {
+    clientId,
+    secret: body.secret,
+    displayName: String(body.displayName ?? "App"),
+    redirectUris: list(body.redirectUris, []),
+    delegatedPermissions: list(body.delegatedPermissions, [
+      "openid",
+      "profile",
+      "email",
+      "offline_access",
+      "User.Read",
+    ]),
+    applicationPermissions: list(body.applicationPermissions, ["Organization.Read.All"]),
+  };
+}

@@ -1,0 +1,120 @@
+// The Entra ID face's state: the directory, the registered apps, consents, signing keys, and
+// what is under way (sign-in interactions, issued codes, refresh tokens). The endpoint modules
+// beside this one take it as their first parameter; only the control API replaces it wholesale.
+import { ConsentStore, type App } from "../consent";
+import { PERSONAL_ACCOUNTS_TENANT, seedDirectory, type Account, type Directory, type Tenant } from "../directory";
+import { aadsts, EntraFailure } from "../errors";
+import type { SigningKeys } from "../keys";
+import type { Misbehaviour } from "../tokens";
+
+const MULTIPLEXERS = ["common", "organizations", "consumers"] as const;
+type Multiplexer = (typeof MULTIPLEXERS)[number];
+
+/** The first path segment of an Entra URL: a multiplexer, or one tenant (id or domain). */
+export type Authority = { segment: string; multiplexer?: Multiplexer; tenant?: Tenant };
+
+/** A sign-in under way: what the request asked, kept until the person has answered. */
+export type Interaction = {
+  id: string;
+  kind: "authorize" | "adminconsent";
+  authority: Authority;
+  app: App;
+  redirectUri: string;
+  state?: string;
+  nonce?: string;
+  codeChallenge?: string;
+  responseMode: "query" | "form_post";
+  permissions: string[];
+  prompt?: string;
+  loginHint?: string;
+  domainHint?: string;
+  account?: Account;
+  expiresAt: number;
+};
+
+export type IssuedCode = {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  nonce?: string;
+  permissions: string[];
+  account: Account;
+  authTime: number;
+  expiresAt: number;
+  redeemed: boolean;
+};
+
+export type RefreshGrant = { clientId: string; account: Account; permissions: string[]; authTime: number };
+
+export class Emulator {
+  directory: Directory = seedDirectory();
+  readonly apps = new Map<string, App>();
+  readonly consents = new ConsentStore();
+  readonly codes = new Map<string, IssuedCode>();
+  readonly refreshTokens = new Map<string, RefreshGrant>();
+  readonly interactions = new Map<string, Interaction>();
+  /** What a test asked the next token endpoint response to get wrong. */
+  misbehaviour?: { kind: Misbehaviour; delayMs: number };
+  /** Requests served, for tests that count (e.g. how often a client fetched the key set). */
+  readonly stats = { jwksRequests: 0, tokenRequests: 0 };
+
+  constructor(
+    readonly keys: SigningKeys,
+    readonly frontUrl: string,
+    readonly backUrl: string,
+    readonly keyGraceMs: number,
+    readonly codeLifetimeMs: number,
+  ) {}
+
+  /** Back to the seeded directory with nothing consented or under way; apps and keys stay. */
+  reset(): void {
+    this.directory = seedDirectory();
+    this.consents.reset();
+    this.codes.clear();
+    this.refreshTokens.clear();
+    this.interactions.clear();
+    this.misbehaviour = undefined;
+  }
+
+  private tenantBySegment(segment: string): Tenant | undefined {
+    const lower = segment.toLowerCase();
+    for (const tenant of this.directory.tenants.values()) {
+      if (tenant.id === lower || tenant.initialDomain === lower || tenant.domains.includes(lower)) return tenant;
+    }
+    return undefined;
+  }
+
+  authority(segment: string): Authority {
+    const multiplexer = MULTIPLEXERS.find((name) => name === segment.toLowerCase());
+    if (multiplexer) return { segment: multiplexer, multiplexer };
+    const tenant = this.tenantBySegment(segment);
+    if (!tenant) throw new EntraFailure(aadsts.tenantNotFound(segment));
+    return { segment: tenant.id, tenant };
+  }
+
+  /** Who can sign in through an authority: /organizations refuses personal accounts, etc. */
+  accountsFor(authority: Authority): Account[] {
+    const accounts = this.directory.accounts;
+    const personal = (account: Account) => account.tenantId === PERSONAL_ACCOUNTS_TENANT;
+    switch (authority.multiplexer) {
+      case "common":
+        return accounts.filter((account) => !account.homeTenantId);
+      case "organizations":
+        return accounts.filter((account) => !account.homeTenantId && !personal(account));
+      case "consumers":
+        return accounts.filter(personal);
+      default:
+        return accounts.filter((account) => account.tenantId === authority.tenant?.id);
+    }
+  }
+
+  account(tenantId: string, oid: string): Account | undefined {
+    return this.directory.accounts.find((account) => account.tenantId === tenantId && account.oid === oid);
+  }
+
+  app(clientId: string, tenant: string): App {
+    const app = this.apps.get(clientId);
+    if (!app) throw new EntraFailure(aadsts.applicationNotFound(clientId, tenant));
+    return app;
+  }
+}
