@@ -9,6 +9,8 @@ import { startPgliteServer, type PgliteServer } from "@/lib/db/pglite";
 import { AppNotInstalledError, appTokenForTenant } from "@/lib/entra/msal";
 import { decryptCache } from "@/lib/entra/token-cache";
 import { config } from "@/lib/config";
+import { rememberState, consumeStateAtCallback } from "@/lib/tenants/admin-signup";
+import { completeAdminSignup } from "@/lib/tenants/admin-signup-complete";
 import { refreshOrganization } from "@/lib/tenants/organization";
 import { admitUser } from "@/lib/tenants/trial";
 import { control, signIn, startTestEmulator, testApp } from "./entra-emulator";
@@ -91,9 +93,71 @@ describe("organization details", () => {
     );
     await control(emulator, `tenants/${FABRIKAM}/revoke`, { clientId: testApp.clientId });
 
-    expect(await refreshOrganization(prisma, FABRIKAM)).toBe("revoked");
-    expect(await refreshOrganization(prisma, FABRIKAM)).toBe("revoked");
+    expect(await refreshOrganization(prisma, FABRIKAM, { retryDelaysMs: [0] })).toBe("revoked");
+    expect(await refreshOrganization(prisma, FABRIKAM, { retryDelaysMs: [0] })).toBe("revoked");
     expect((await prisma.tenant.findUniqueOrThrow({ where: { id: FABRIKAM } })).consentRevokedAt).toBeInstanceOf(Date);
     expect(await prisma.auditEvent.count({ where: { tenantId: FABRIKAM, type: "tenant.consent_revoked" } })).toBe(1);
+  });
+});
+
+describe("the admin sign-up's last step (proof 4, after the administrator's sign-in)", () => {
+  const ADELE = "0a7c1f2e-1b3d-4e5f-8a9b-0c1d2e3f4a01";
+  const NANCY = "2c9e3b4a-3d5f-4a7b-8c1d-2e3f4a5b6c01";
+  const tokenRequests = async () =>
+    ((await (await control(emulator, "stats")).json()) as { tokenRequests: number }).tokenRequests;
+
+  /** A sign-up whose callback used its state, as /signup/callback leaves it. */
+  async function flowAtSignIn() {
+    const prisma = await db();
+    const state = randomBytes(32).toString("base64url");
+    await rememberState(prisma, state);
+    const flow = await consumeStateAtCallback(prisma, state);
+    expect(flow).not.toBeNull();
+    // Used once: the same state at the callback again finds nothing.
+    expect(await consumeStateAtCallback(prisma, state)).toBeNull();
+    return flow!;
+  }
+
+  it("records the consent once the app-only token shows the application permissions, and only once", async () => {
+    const prisma = await db();
+    await admitUser(prisma, { tid: CONTOSO, oid: ADELE }, { days: 30, mode: "customer" });
+    const flow = await flowAtSignIn();
+    const progress = { stage: "verified" as const, tenant: CONTOSO, oid: ADELE, flow };
+    expect(await completeAdminSignup(prisma, progress, { tenantId: CONTOSO, oid: ADELE })).toEqual({ ok: true });
+    const consented = await prisma.auditEvent.findFirstOrThrow({
+      where: { tenantId: CONTOSO, type: "tenant.admin_consented" },
+    });
+    expect(consented.detail).toMatchObject({ applicationPermissions: ["Organization.Read.All"] });
+    // A replayed "verified" cookie completes nothing.
+    expect(await completeAdminSignup(prisma, progress, { tenantId: CONTOSO, oid: ADELE })).toEqual({ ok: false });
+    expect(await prisma.auditEvent.count({ where: { tenantId: CONTOSO, type: "tenant.admin_consented" } })).toBe(1);
+  });
+
+  it("asks Entra nothing for a browser whose signed-in person is not the verified administrator", async () => {
+    const prisma = await db();
+    const flow = await flowAtSignIn();
+    const before = await tokenRequests();
+    const progress = { stage: "verified" as const, tenant: FABRIKAM, oid: ADELE, flow };
+    expect(await completeAdminSignup(prisma, progress, { tenantId: CONTOSO, oid: ADELE })).toEqual({ ok: false });
+    expect(await completeAdminSignup(prisma, progress, null)).toEqual({ ok: false });
+    expect(await tokenRequests()).toBe(before);
+  });
+
+  it("does not record an admin consent where the app is installed without its application permissions", async () => {
+    // Nancy consents for herself only: Northwind gets the app's service principal, no app roles.
+    await signIn(emulator, { username: "nancy@northwindtraders.com", consent: "accept" });
+    const prisma = await db();
+    await admitUser(prisma, { tid: NORTHWIND, oid: NANCY }, { days: 30, mode: "customer" });
+    const flow = await flowAtSignIn();
+    const progress = { stage: "verified" as const, tenant: NORTHWIND, oid: NANCY, flow };
+    expect(await completeAdminSignup(prisma, progress, { tenantId: NORTHWIND, oid: NANCY })).toEqual({
+      ok: false,
+      reason: "permissions-missing",
+    });
+    expect(await prisma.tenant.findUniqueOrThrow({ where: { id: NORTHWIND } })).toMatchObject({ consentType: "USER" });
+    const refusal = await prisma.auditEvent.findFirstOrThrow({
+      where: { tenantId: NORTHWIND, type: "tenant.admin_signup_refused" },
+    });
+    expect(refusal.detail).toMatchObject({ reason: "permissions-missing", applicationPermissions: [] });
   });
 });

@@ -1,7 +1,8 @@
 import { redirect } from "next/navigation";
 import { authorityMetadata } from "@/lib/entra/authority";
 import { config } from "@/lib/config";
-import { newState } from "@/lib/tenants/admin-signup";
+import { db } from "@/lib/db/client";
+import { newState, rememberState } from "@/lib/tenants/admin-signup";
 import { ADMIN_CONSENT_CALLBACK_PATH } from "@/lib/entra/app-registration";
 import { appOrigin } from "@/lib/public-url";
 import { writeProgress } from "@/lib/tenants/admin-signup-http";
@@ -10,10 +11,11 @@ export const dynamic = "force-dynamic";
 
 /**
  * "Sign up your organization (admin)": to Entra's admin consent endpoint, with a state bound to
- * this browser by a signed, short-lived, HttpOnly cookie.
+ * this browser by a signed, short-lived, HttpOnly cookie, and remembered on the server for one use.
  */
 export async function GET(request: Request): Promise<Response> {
   const state = newState();
+  await rememberState(await db(), state);
   await writeProgress({ stage: "consent", state });
   // Entra serves admin consent beside its authorize endpoint: <authority>/organizations/v2.0/adminconsent.
   const { authorization_endpoint } = await authorityMetadata("organizations");

@@ -3,11 +3,15 @@
 // callback, never here, and never found by e-mail.
 import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
 import type { Database } from "../db/client";
+import { workspaceIdFor } from "../tenants/workspace";
 import { findSession, hashSessionToken } from "./session";
 
-/** Auth.js's account id for a person: our profile() returns `<tid>/<oid>`. */
+/**
+ * Auth.js's account id for a person: `<workspace>/<oid>`, the key of their user row. The
+ * workspace is the organization's tid, or a personal account's own (../tenants/workspace.ts).
+ */
 export function accountId(tid: string, oid: string): string {
-  return `${tid}/${oid}`;
+  return `${workspaceIdFor(tid, oid)}/${oid}`;
 }
 
 function parseAccountId(value: string): { tenantId: string; oid: string } | null {

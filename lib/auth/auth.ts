@@ -1,16 +1,15 @@
 // Auth.js, with Microsoft Entra ID's multi-tenant sign-in. The provider id must stay
 // "microsoft-entra-id": Auth.js gives only that id Entra's per-tenant issuer handling.
-import { cookies } from "next/headers";
 import NextAuth, { customFetch } from "next-auth";
 import MicrosoftEntraID from "next-auth/providers/microsoft-entra-id";
 import { config } from "../config";
 import { db } from "../db/client";
 import { SIGN_IN_SCOPE } from "../entra/app-registration";
 import { authorityBase } from "../entra/authority";
-import { SIGNUP_SOURCE_COOKIE, parseSignupSource } from "../tenants/signup-source";
 import { judgeAdminSignIn } from "../tenants/admin-signup";
 import { readProgress, writeProgress } from "../tenants/admin-signup-http";
 import { refreshOrganization } from "../tenants/organization";
+import { clearSignupSource, readSignupSource } from "../tenants/signup-source-http";
 import { admitUser } from "../tenants/trial";
 import { accountId, appAdapter } from "./adapter";
 import { sameOriginTarget } from "./redirects";
@@ -91,17 +90,21 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         }
         // An administrator signing in for the organization sign-up (proof 2): tid and role.
         const signup = await readProgress();
-        if (signup?.stage === "admin-sign-in") await writeProgress(judgeAdminSignIn(signup.tenant, identity));
+        if (signup?.stage === "admin-sign-in") await writeProgress(judgeAdminSignIn(signup, identity));
         if (identity.personal && !trial.allowPersonalAccounts) return "/signin/personal-account";
-        const source = parseSignupSource((await cookies()).get(SIGNUP_SOURCE_COOKIE)?.value);
+        const source = await readSignupSource();
         const prisma = await db();
         const admission = await admitUser(
           prisma,
           { tid: identity.tid, oid: identity.oid, name: identity.name, email: identity.email, source },
           { days: trial.days, mode: trial.mode },
         );
-        // A new tenant's name and domain, if its consent lets the app read them. Never required.
-        if (admission.tenantCreated) await refreshOrganization(prisma, identity.tid);
+        if (source) await clearSignupSource(); // recorded (or the tenant already had one): done with it
+        // A new organization's name and domain, if its consent lets the app read them. Never
+        // required, and never a reason to call the tenant revoked (Entra's replication delay).
+        if (admission.tenantCreated && !identity.personal) {
+          await refreshOrganization(prisma, identity.tid, { newTenant: true });
+        }
         return true;
       },
     },

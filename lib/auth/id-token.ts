@@ -11,6 +11,7 @@ import {
   jwtVerify,
   type JWTPayload,
 } from "jose";
+import { LRUCache } from "lru-cache";
 
 export const PERSONAL_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,13 +66,23 @@ type KeySet = ReturnType<typeof createRemoteJWKSet>;
  * discovery document (never from the token: jku, x5u and jwk headers are refused).
  */
 export class TenantKeySets {
-  private readonly sets = new Map<string, Promise<KeySet>>();
+  // One key set per tenant that signed someone in, bounded (../SECURITY.md "Every per-tenant
+  // structure kept in memory has a bound"): the least recently used goes, and is fetched again.
+  private readonly sets: LRUCache<string, Promise<KeySet>>;
 
   constructor(
     private readonly authorityBase: string,
     /** After one re-fetch for an unknown kid, the next waits this long (a flood of bogus kids cannot hammer the authority). */
     private readonly cooldownMs = 30_000,
-  ) {}
+    maxTenants = 1_000,
+  ) {
+    this.sets = new LRUCache({ max: maxTenants });
+  }
+
+  /** How many tenants' key sets are held now. */
+  get size(): number {
+    return this.sets.size;
+  }
 
   keySet(tid: string): Promise<KeySet> {
     let set = this.sets.get(tid);

@@ -1,5 +1,6 @@
 // Where Microsoft Entra ID is: the authority host of the configured issuer, and the discovery
 // document of any of its authorities (a tenant, /organizations, ...), fetched once an hour.
+import { LRUCache } from "lru-cache";
 import { config } from "../config";
 
 /** `https://login.microsoftonline.com` from `https://login.microsoftonline.com/common/v2.0`. */
@@ -17,20 +18,21 @@ export type AuthorityMetadata = {
   raw: string;
 };
 
-const cache = new Map<string, { at: number; metadata: Promise<AuthorityMetadata> }>();
-const TTL_MS = 60 * 60 * 1000;
+// One entry per authority (tenant), bounded and kept an hour (../SECURITY.md "Every per-tenant
+// structure kept in memory has a bound"); a lost entry costs one discovery request.
+const cache = new LRUCache<string, { metadata: Promise<AuthorityMetadata> }>({ max: 1_000, ttl: 60 * 60 * 1000 });
 
 export function authorityMetadata(segment: string): Promise<AuthorityMetadata> {
   const url = `${authorityBase()}/${segment}/v2.0/.well-known/openid-configuration`;
   const hit = cache.get(url);
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.metadata;
+  if (hit) return hit.metadata;
   const metadata = (async () => {
     const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
     if (!response.ok) throw new Error(`discovery of ${segment} answered ${response.status}`);
     const raw = await response.text();
     return { ...(JSON.parse(raw) as Omit<AuthorityMetadata, "raw">), raw };
   })();
-  cache.set(url, { at: Date.now(), metadata });
+  cache.set(url, { metadata });
   metadata.catch(() => cache.delete(url));
   return metadata;
 }

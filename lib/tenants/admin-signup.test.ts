@@ -30,7 +30,7 @@ describe("the admin consent callback check", () => {
       expect(checkConsentCallback(query({ ...valid, state }), consent)).toMatchObject({ ok: false, reason: "state" });
     }
     expect(checkConsentCallback(query(valid), null)).toMatchObject({ ok: false, reason: "state" });
-    expect(checkConsentCallback(query(valid), { stage: "admin-sign-in", tenant: TENANT })).toMatchObject({
+    expect(checkConsentCallback(query(valid), { stage: "admin-sign-in", tenant: TENANT, flow: "f" })).toMatchObject({
       reason: "state",
     });
   });
@@ -54,17 +54,18 @@ describe("the admin consent callback check", () => {
 
 describe("the administrator's sign-in (proof 2)", () => {
   const admin = { tid: TENANT, oid: "o", roles: ["62e90394-69f5-4237-9190-012177145e10"] };
+  const progress = { tenant: TENANT, flow: "f" };
   it("verifies an admin of the same tenant", () => {
-    expect(judgeAdminSignIn(TENANT, admin)).toEqual({ stage: "verified", tenant: TENANT, oid: "o" });
-    expect(judgeAdminSignIn(TENANT, { ...admin, roles: ["9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"] }).stage).toBe(
+    expect(judgeAdminSignIn(progress, admin)).toEqual({ stage: "verified", tenant: TENANT, oid: "o", flow: "f" });
+    expect(judgeAdminSignIn(progress, { ...admin, roles: ["9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"] }).stage).toBe(
       "verified",
     );
   });
   it("refuses a member, and an admin of another tenant", () => {
-    expect(judgeAdminSignIn(TENANT, { ...admin, roles: ["b79fbf4d-3ef9-4689-8143-76b194e85509"] })).toMatchObject({
+    expect(judgeAdminSignIn(progress, { ...admin, roles: ["b79fbf4d-3ef9-4689-8143-76b194e85509"] })).toMatchObject({
       reason: "not-admin",
     });
-    expect(judgeAdminSignIn(TENANT, { ...admin, tid: "4a1e9b5c-2f3d-4c8a-9e6b-1d2c3b4a5f60" })).toMatchObject({
+    expect(judgeAdminSignIn(progress, { ...admin, tid: "4a1e9b5c-2f3d-4c8a-9e6b-1d2c3b4a5f60" })).toMatchObject({
       reason: "other-tenant",
     });
   });

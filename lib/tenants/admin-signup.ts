@@ -2,18 +2,25 @@
 // admin consent. Nobody activates a tenant they do not administer: the callback's query proves
 // nothing by itself (anyone can type ?admin_consent=True&tenant=<any tid>, and Microsoft's docs
 // say so). Activation needs, in this browser:
-//   1. the `state` this browser was given (a signed, short-lived, single-use cookie);
+//   1. the `state` this browser was given: in a signed, short-lived cookie, and its hash on the
+//      server, used once (a replay by the cookie's own holder finds nothing);
 //   2. no `error` from Entra, `admin_consent=True`, a GUID tenant that is not a multiplexer or
 //      the personal-account tenant;
-//   3. an app-only token from that tenant's own authority (the app really is installed there);
-//   4. the administrator's own sign-in to that tenant, with a role that can grant tenant-wide
-//      consent in `wids`.
-import { hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+//   3. the administrator's own sign-in to that tenant, with a role that can grant tenant-wide
+//      consent in `wids`;
+//   4. only then, an app-only token from that tenant's own authority whose `roles` show the
+//      application permissions were granted.
+// Until step 3, every failure gets one and the same answer, costs no call to Entra and writes
+// nothing about the claimed tenant: the callback is no oracle of who is a customer
+// (../SECURITY.md "A failure that depends on a secret fact answers the same way").
+import { createHash, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
 import type { Database } from "../db/client";
 import { PERSONAL_ACCOUNTS_TENANT } from "../auth/id-token";
 
-export const ADMIN_SIGNUP_COOKIE = "appsource.admin_signup";
+/** `__Host-` on https: Secure, Path=/, no Domain, so no subdomain can plant or read it. */
+export const adminSignupCookieName = (secure: boolean) =>
+  secure ? "__Host-appsource.admin_signup" : "appsource.admin_signup";
 const LIFETIME_S = 15 * 60;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,12 +37,15 @@ export const canGrantTenantWideConsent = (roles: string[]) => roles.some((role) 
 /** Where this browser is in the sign-up. */
 export type SignupProgress =
   | { stage: "consent"; state: string }
-  | { stage: "admin-sign-in"; tenant: string }
-  | { stage: "verified"; tenant: string; oid: string }
-  | { stage: "refused"; tenant: string; reason: RefusalReason };
+  | { stage: "admin-sign-in"; tenant: string; flow: string }
+  | { stage: "verified"; tenant: string; oid: string; flow: string }
+  | { stage: "refused"; tenant: string; reason: SignedInRefusal };
 
-export type RefusalReason =
-  "declined" | "state" | "tenant" | "not-installed" | "not-admin" | "other-tenant" | "incomplete";
+/** Why a callback was refused before anyone signed in: logged, never told apart to the browser. */
+export type CallbackRefusal = "declined" | "state" | "tenant" | "incomplete";
+
+/** Why a sign-up was refused after the administrator's own sign-in: these are told apart. */
+export type SignedInRefusal = "not-admin" | "other-tenant" | "not-installed" | "permissions-missing";
 
 const signingKey = (secret: string) => new Uint8Array(hkdfSync("sha256", secret, "", "appsource admin sign-up", 32));
 
@@ -59,6 +69,35 @@ export async function openProgress(cookie: string | undefined, secret: string): 
 
 export const newState = () => randomBytes(32).toString("base64url");
 
+/** The server's record of a state: its SHA-256, so a copy of the table starts no sign-up. */
+export const stateId = (state: string) => createHash("sha256").update(state).digest("hex");
+
+/** Records a new state, single use, and forgets expired ones (the table stays small). */
+export async function rememberState(prisma: Database, state: string, now = new Date()): Promise<void> {
+  await prisma.adminSignupState.deleteMany({ where: { expiresAt: { lt: now } } });
+  await prisma.adminSignupState.create({
+    data: { id: stateId(state), expiresAt: new Date(now.getTime() + LIFETIME_S * 1000) },
+  });
+}
+
+/** Step 1 on the server: the state is known, unexpired and not used yet; it is used now. */
+export async function consumeStateAtCallback(prisma: Database, state: string, now = new Date()): Promise<string | null> {
+  const id = stateId(state);
+  const { count } = await prisma.adminSignupState.updateMany({
+    where: { id, consentedAt: null, expiresAt: { gt: now } },
+    data: { consentedAt: now },
+  });
+  return count === 1 ? id : null;
+}
+
+/** The sign-up's last step, once: the row goes, so a replayed "verified" cookie completes nothing. */
+export async function finishFlow(prisma: Database, flow: string, now = new Date()): Promise<boolean> {
+  const { count } = await prisma.adminSignupState.deleteMany({
+    where: { id: flow, consentedAt: { not: null }, expiresAt: { gt: now } },
+  });
+  return count === 1;
+}
+
 export const cookieOptions = (secure: boolean) => ({
   httpOnly: true,
   sameSite: "lax" as const,
@@ -67,7 +106,7 @@ export const cookieOptions = (secure: boolean) => ({
   maxAge: LIFETIME_S,
 });
 
-export type CallbackCheck = { ok: true; tenant: string } | { ok: false; reason: RefusalReason; tenant?: string };
+export type CallbackCheck = { ok: true; tenant: string } | { ok: false; reason: CallbackRefusal; tenant?: string };
 
 /** Steps 1 and 2: the callback's query against this browser's cookie. */
 export function checkConsentCallback(query: URLSearchParams, progress: SignupProgress | null): CallbackCheck {
@@ -89,65 +128,36 @@ function sameString(a: string, b: string): boolean {
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }
 
-/** Step 4, at the administrator's sign-in (lib/auth/auth.ts). */
+/** Step 3, at the administrator's sign-in (lib/auth/auth.ts). */
 export function judgeAdminSignIn(
-  tenant: string,
+  progress: { tenant: string; flow: string },
   identity: { tid: string; oid: string; roles: string[] },
 ): SignupProgress {
+  const { tenant, flow } = progress;
   if (identity.tid !== tenant) return { stage: "refused", tenant, reason: "other-tenant" };
   if (!canGrantTenantWideConsent(identity.roles)) return { stage: "refused", tenant, reason: "not-admin" };
-  return { stage: "verified", tenant, oid: identity.oid };
+  return { stage: "verified", tenant, oid: identity.oid, flow };
 }
 
-/** Marks the tenant admin-consented (who, when), with its trial if it had none, in one transaction. */
-export async function recordAdminConsent(
-  prisma: Database,
-  input: { tenant: string; adminOid: string; trialDays: number; now?: Date },
-): Promise<void> {
-  const now = input.now ?? new Date();
-  await prisma.$transaction(async (tx) => {
-    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: input.tenant } });
-    const startTrial = !tenant.trialStartsAt && tenant.status !== "ACTIVE" && tenant.status !== "SUSPENDED";
-    await tx.tenant.update({
-      where: { id: input.tenant },
-      data: {
-        consentType: "ADMIN",
-        adminConsentedAt: now,
-        adminConsentedBy: input.adminOid,
-        consentRevokedAt: null,
-        ...(startTrial
-          ? { status: "TRIAL", trialStartsAt: now, trialEndsAt: new Date(now.getTime() + input.trialDays * 86_400_000) }
-          : {}),
-      },
-    });
-    await tx.auditEvent.create({
-      data: {
-        tenantId: input.tenant,
-        actor: `user:${input.tenant}/${input.adminOid}`,
-        type: "tenant.admin_consented",
-        detail: { trialStarted: startTrial },
-      },
-    });
-  });
-}
+/** Step 4: the app-only token's `roles` hold every application permission the app asks for. */
+export const permissionsGranted = (roles: string[], required: readonly string[]) =>
+  required.every((permission) => roles.includes(permission));
 
-/** Every refusal leaves a trace: which tenant was claimed, and why it was refused. */
+/** A refusal after the administrator signed in: an audit event on their tenant, saying what was seen. */
 export async function recordRefusal(
   prisma: Database,
-  reason: RefusalReason,
-  claimedTenant: string | undefined,
-  detail: Record<string, string> = {},
+  reason: SignedInRefusal,
+  tenant: string,
+  actor: string,
+  detail: Record<string, unknown> = {},
 ) {
-  const known =
-    claimedTenant && GUID.test(claimedTenant)
-      ? await prisma.tenant.findUnique({ where: { id: claimedTenant.toLowerCase() }, select: { id: true } })
-      : null;
+  const known = await prisma.tenant.findUnique({ where: { id: tenant }, select: { id: true } });
   await prisma.auditEvent.create({
     data: {
       tenantId: known?.id ?? null,
-      actor: "anonymous",
+      actor,
       type: "tenant.admin_signup_refused",
-      detail: { reason, claimedTenant: claimedTenant?.slice(0, 100) ?? null, ...detail },
+      detail: { reason, claimedTenant: tenant, ...detail } as object,
     },
   });
 }

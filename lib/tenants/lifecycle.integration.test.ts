@@ -4,6 +4,19 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { databaseTargets, migratedDatabase } from "@/test/databases";
 import { effectiveStatus } from "./gate";
+import {
+  applyTransition,
+  createTenantAtSignIn,
+  extendTrial,
+  recordAdminConsent,
+  reinstateTenant,
+  suspendTenant,
+  TRANSITIONS,
+  TransitionRefused,
+  type TransitionName,
+  type TrialMode,
+  type Trigger,
+} from "./lifecycle";
 import { admitUser } from "./trial";
 
 describe.each(databaseTargets)("npm run tenants on $name", (target) => {
@@ -75,5 +88,137 @@ describe.each(databaseTargets)("npm run tenants on $name", (target) => {
     expect((await tenants("suspend", randomUUID())).stderr).toContain("No tenant");
     expect((await tenants("suspend", "not-a-guid")).status).toBe(2);
     expect((await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).status).toBe("TRIAL");
+  });
+});
+
+describe.each(databaseTargets)("the tenant lifecycle on $name", (target) => {
+  const db = migratedDatabase(target, { poolMax: target.name === "PGlite" ? 1 : 10 });
+
+  const STATUSES = ["PENDING", "TRIAL", "EXPIRED", "ACTIVE", "SUSPENDED"] as const;
+  const TRIGGERS: Trigger[] = ["trial-sign-in", "admin-sign-up", "operator", "marketplace"];
+  const MODES: TrialMode[] = ["customer", "partner"];
+  const DAY = 86_400_000;
+
+  /** The specification, written out: every change that may happen, and nothing else. */
+  const ALLOWED = new Set([
+    "PENDING startTrialOnAdminConsent admin-sign-up customer -> TRIAL",
+    ...MODES.flatMap((mode) => [
+      `PENDING approveTrial operator ${mode} -> TRIAL`,
+      `TRIAL extendTrial operator ${mode} -> TRIAL`,
+      `EXPIRED extendTrial operator ${mode} -> TRIAL`,
+      ...["operator", "marketplace"].flatMap((by) => [
+        ...["PENDING", "TRIAL", "EXPIRED"].map((from) => `${from} activate ${by} ${mode} -> ACTIVE`),
+        ...["PENDING", "TRIAL", "EXPIRED", "ACTIVE"].map((from) => `${from} suspend ${by} ${mode} -> SUSPENDED`),
+        `SUSPENDED reinstate ${by} ${mode} -> ACTIVE`, // suspended from ACTIVE, below
+      ]),
+    ]),
+  ]);
+
+  /** A tenant in `status`, made directly (the test's own fixture). */
+  async function tenantIn(status: (typeof STATUSES)[number]) {
+    const id = randomUUID();
+    const now = Date.now();
+    await db.prisma.tenant.create({
+      data: {
+        id,
+        status: status === "EXPIRED" ? "TRIAL" : status,
+        statusBeforeSuspension: status === "SUSPENDED" ? "ACTIVE" : null,
+        trialStartsAt: status === "PENDING" ? null : new Date(now - 10 * DAY),
+        trialEndsAt: status === "PENDING" ? null : new Date(now + (status === "EXPIRED" ? -1 : 10) * DAY),
+      },
+    });
+    return id;
+  }
+
+  it("walks the whole table: allowed changes are written with their audit event, every other one is refused and writes nothing", async () => {
+    const seen = new Set<string>();
+    for (const name of Object.keys(TRANSITIONS) as TransitionName[]) {
+      if (name === "startTrial" || name === "requestTrial") continue; // creations: below
+      for (const from of STATUSES) {
+        for (const trigger of TRIGGERS) {
+          for (const mode of MODES) {
+            const tid = await tenantIn(from);
+            const before = await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } });
+            const key = `${from} ${name} ${trigger} ${mode}`;
+            try {
+              const after = await applyTransition(db.prisma, tid, name, { trigger, id: "test" }, { days: 7, mode });
+              seen.add(`${key} -> ${after.status}`);
+              expect(await db.prisma.auditEvent.count({ where: { tenantId: tid } }), key).toBe(1);
+            } catch (error) {
+              expect(error, key).toBeInstanceOf(TransitionRefused);
+              expect(await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } }), key).toEqual(before);
+              expect(await db.prisma.auditEvent.count({ where: { tenantId: tid } }), key).toBe(0);
+            }
+          }
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual([...ALLOWED].sort());
+  });
+
+  it("creates tenants only at a trial sign-in: a trial in customer mode, a request in partner mode", async () => {
+    for (const trigger of TRIGGERS) {
+      for (const mode of MODES) {
+        const tid = randomUUID();
+        const create = () =>
+          db.prisma.$transaction((tx) =>
+            createTenantAtSignIn(tx, { tid, personal: false }, { trigger, id: "test" }, { days: 7, mode }),
+          );
+        if (trigger !== "trial-sign-in") {
+          await expect(create()).rejects.toBeInstanceOf(TransitionRefused);
+          expect(await db.prisma.tenant.count({ where: { id: tid } })).toBe(0);
+          continue;
+        }
+        expect(await create()).toBe(true);
+        expect(await create()).toBe(false); // the second sign-in joins it
+        const tenant = await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } });
+        expect(tenant.status).toBe(mode === "customer" ? "TRIAL" : "PENDING");
+        expect(await db.prisma.auditEvent.count({ where: { tenantId: tid } })).toBe(1);
+      }
+    }
+  });
+
+  it("reinstates what the suspension interrupted", async () => {
+    for (const from of ["PENDING", "TRIAL", "ACTIVE"] as const) {
+      const tid = await tenantIn(from);
+      await suspendTenant(db.prisma, tid);
+      expect((await reinstateTenant(db.prisma, tid)).status).toBe(from);
+    }
+  });
+
+  it("an admin sign-up racing a suspension never loses the suspension", async () => {
+    for (let round = 0; round < 15; round++) {
+      const tid = await tenantIn("PENDING");
+      await Promise.all([
+        recordAdminConsent(db.prisma, {
+          tid,
+          adminOid: randomUUID(),
+          roles: ["Organization.Read.All"],
+          trial: { days: 30, mode: "customer" },
+        }),
+        suspendTenant(db.prisma, tid, { reason: "race" }),
+      ]);
+      const tenant = await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } });
+      expect(tenant.status, `round ${round}`).toBe("SUSPENDED");
+      // Whichever went first, reinstating gives back what the suspension interrupted.
+      const suspension = await db.prisma.auditEvent.findFirstOrThrow({
+        where: { tenantId: tid, type: "tenant.suspended" },
+      });
+      expect((suspension.detail as { from: string }).from).toBe(tenant.statusBeforeSuspension);
+      expect((await reinstateTenant(db.prisma, tid)).status).toBe(tenant.statusBeforeSuspension);
+    }
+  });
+
+  it("an extension racing a suspension ends suspended, and the trial dates are the extension's or untouched", async () => {
+    for (let round = 0; round < 15; round++) {
+      const tid = await tenantIn("TRIAL");
+      const results = await Promise.allSettled([extendTrial(db.prisma, tid, 5), suspendTenant(db.prisma, tid)]);
+      const tenant = await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } });
+      expect(tenant.status, `round ${round}`).toBe("SUSPENDED");
+      // Either the extension ran first (both written), or it was refused against SUSPENDED.
+      if (results[0].status === "rejected") expect(results[0].reason).toBeInstanceOf(TransitionRefused);
+      const events = await db.prisma.auditEvent.count({ where: { tenantId: tid } });
+      expect(events).toBe(results[0].status === "fulfilled" ? 2 : 1);
+    }
   });
 });

@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { databaseTargets, migratedDatabase } from "@/test/databases";
 import { findSession, hashSessionToken } from "../auth/session";
-import { decideAccess } from "./gate";
-import { recordAdminConsent } from "./admin-signup";
+import { decideAccess, type TenantAccess } from "./gate";
+import { listTenantUsers } from "./queries";
+import { recordAdminConsent } from "./lifecycle";
 import { admitUser } from "./trial";
 
 describe.each(databaseTargets)("trial provisioning on $name", (target) => {
@@ -110,6 +111,45 @@ describe.each(databaseTargets)("trial provisioning on $name", (target) => {
     expect(decisions.every((decision) => decision.kind === "allowed")).toBe(true);
   });
 
+  it("gives each personal Microsoft account a workspace and a trial of its own: two of them see nothing of each other", async () => {
+    const PERSONAL = "9188040d-6c67-4c5b-b112-36a304b66dad";
+    const people = [
+      { oid: randomUUID(), name: "Sam Taylor", email: "sam.taylor@outlook.com" },
+      { oid: randomUUID(), name: "Chris Green", email: "chris.green@hotmail.com" },
+    ];
+    const admissions = [];
+    for (const person of people) admissions.push(await admitUser(db.prisma, { tid: PERSONAL, ...person }, settings));
+    expect(admissions.map((admission) => admission.tenantCreated)).toEqual([true, true]);
+    const [sam, chris] = admissions as [(typeof admissions)[0], (typeof admissions)[0]];
+    expect(sam.tenantId).not.toBe(chris.tenantId);
+    expect(await db.prisma.tenant.count({ where: { id: PERSONAL } })).toBe(0);
+
+    for (const [index, admission] of admissions.entries()) {
+      const tenant = await db.prisma.tenant.findUniqueOrThrow({ where: { id: admission.tenantId } });
+      expect(tenant).toMatchObject({ personal: true, status: "TRIAL", displayName: people[index]!.name });
+      // Each is the admin of their own workspace only, and sees only themselves.
+      const token = randomUUID();
+      await db.prisma.session.create({
+        data: {
+          id: hashSessionToken(token),
+          userId: admission.userId,
+          tenantId: admission.tenantId,
+          expiresAt: new Date(Date.now() + 3_600_000),
+        },
+      });
+      const decision = decideAccess(await findSession(db.prisma, token));
+      expect(decision.kind).toBe("allowed");
+      const users = await listTenantUsers(db.prisma, (decision as { access: TenantAccess }).access);
+      expect(users.map((user) => [user.email, user.role])).toEqual([[people[index]!.email, "ADMIN"]]);
+    }
+    // Signing in again finds the same workspace.
+    expect(await admitUser(db.prisma, { tid: PERSONAL, ...people[0]! }, settings)).toMatchObject({
+      tenantId: sam.tenantId,
+      userId: sam.userId,
+      tenantCreated: false,
+    });
+  });
+
   it("reads the gate's row in one query, and a suspension or an ended trial shows at the next request", async () => {
     const tid = randomUUID();
     const { userId } = await admitUser(db.prisma, { tid, oid: randomUUID() }, settings);
@@ -141,6 +181,7 @@ describe.each(databaseTargets)("trial provisioning on $name", (target) => {
 describe.each(databaseTargets)("admin consent on $name", (target) => {
   const db = migratedDatabase(target, { poolMax: 1 });
   const admin = randomUUID();
+  const roles = ["Organization.Read.All"];
 
   it("starts the trial of a tenant that had none, keeps an ACTIVE one active, never restarts an ended trial", async () => {
     const [pending, active, ended] = [randomUUID(), randomUUID(), randomUUID()];
@@ -151,9 +192,9 @@ describe.each(databaseTargets)("admin consent on $name", (target) => {
     const endedAt = new Date(Date.now() - 1000);
     await db.prisma.tenant.update({ where: { id: ended }, data: { trialEndsAt: endedAt } });
 
-    for (const tenant of [pending, active, ended]) {
-      await recordAdminConsent(db.prisma, { tenant, adminOid: admin, trialDays: 14 });
-      await recordAdminConsent(db.prisma, { tenant, adminOid: admin, trialDays: 14 }); // harmless twice
+    for (const tid of [pending, active, ended]) {
+      await recordAdminConsent(db.prisma, { tid, adminOid: admin, roles, trial: { days: 14, mode: "customer" } });
+      await recordAdminConsent(db.prisma, { tid, adminOid: admin, roles, trial: { days: 14, mode: "customer" } }); // harmless twice
     }
     expect(await db.prisma.tenant.findUniqueOrThrow({ where: { id: pending } })).toMatchObject({
       status: "TRIAL",
@@ -169,5 +210,26 @@ describe.each(databaseTargets)("admin consent on $name", (target) => {
       consentType: "ADMIN",
     });
     expect(await db.prisma.auditEvent.count({ where: { tenantId: pending, type: "tenant.admin_consented" } })).toBe(2);
+  });
+
+  it("with TRIAL_MODE=partner, records the consent and leaves the tenant PENDING for the vendor to approve", async () => {
+    const tid = randomUUID();
+    await admitUser(db.prisma, { tid, oid: admin }, { days: 30, mode: "partner" });
+    const outcome = await recordAdminConsent(db.prisma, {
+      tid,
+      adminOid: admin,
+      roles,
+      trial: { days: 14, mode: "partner" },
+    });
+    expect(outcome).toEqual({ trialStarted: false });
+    const tenant = await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } });
+    expect(tenant).toMatchObject({ status: "PENDING", consentType: "ADMIN", adminConsentedBy: admin });
+    expect(tenant.trialStartsAt).toBeNull();
+    const consented = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { tenantId: tid, type: "tenant.admin_consented" },
+    });
+    // The audit event says what the app-only token showed.
+    expect(consented.detail).toMatchObject({ applicationPermissions: roles, trialMode: "partner" });
+    expect(await db.prisma.auditEvent.count({ where: { tenantId: tid, type: "tenant.trial_started" } })).toBe(0);
   });
 });

@@ -1,10 +1,14 @@
-// Who gets in at sign-in: the customer-led trial. The first person of an unknown tenant starts
-// its trial (or, in partner-led mode, asks for one); everyone after joins that tenant. This is
-// the one code path that creates tenant rows (../SECURITY.md: "Tenants and users").
+// Who gets in at sign-in: the customer-led trial. The first person of an unknown organization
+// starts its trial (or, in partner-led mode, asks for one) through the tenant lifecycle; everyone
+// after joins that tenant. A personal Microsoft account gets a workspace of its own
+// (./workspace.ts). This is the one code path that creates tenant rows (../SECURITY.md "Tenants
+// and users").
 import type { Database } from "../db/client";
-import { Prisma } from "../db/generated/client";
+import { createTenantAtSignIn, type Actor, type TrialMode } from "./lifecycle";
+import { isPersonalAccount, workspaceIdFor } from "./workspace";
 
 export type Signup = {
+  /** The Entra tenant id of the ID token (for personal accounts, the shared 9188040d-...). */
   tid: string;
   oid: string;
   name?: string;
@@ -13,42 +17,38 @@ export type Signup = {
   source?: Record<string, string>;
 };
 
-export type TrialSettings = { days: number; mode: "customer" | "partner"; now?: Date };
+export type TrialSettings = { days: number; mode: TrialMode; now?: Date };
 
-export type Admission = { userId: string; tenantCreated: boolean; userCreated: boolean };
+export type Admission = { userId: string; tenantId: string; tenantCreated: boolean; userCreated: boolean };
 
 /**
  * Records the person and, for an unknown tenant, the tenant; in one transaction, so the database
  * never holds a tenant without its first user. Safe under concurrency: twenty first sign-ins of
- * one tenant at once make one tenant (INSERT ... ON CONFLICT DO NOTHING decides who was first)
- * and twenty users, and nobody sees a unique-constraint error.
+ * one tenant at once make one tenant and twenty users, and nobody sees a unique-constraint error.
  */
 export async function admitUser(prisma: Database, signup: Signup, settings: TrialSettings): Promise<Admission> {
   const now = settings.now ?? new Date();
-  const partnerLed = settings.mode === "partner";
+  const personal = isPersonalAccount(signup.tid);
+  const tenantId = workspaceIdFor(signup.tid, signup.oid);
+  const actor: Actor = { trigger: "trial-sign-in", id: `user:${signup.tid}/${signup.oid}` };
   return prisma.$transaction(async (tx) => {
-    const { count } = await tx.tenant.createMany({
-      data: [
-        {
-          id: signup.tid,
-          // Partner-led: the trial starts when the vendor approves it (npm run tenants -- approve).
-          status: partnerLed ? "PENDING" : "TRIAL",
-          consentType: "USER",
-          trialStartsAt: partnerLed ? null : now,
-          trialEndsAt: partnerLed ? null : new Date(now.getTime() + settings.days * 86_400_000),
-          signupSource: signup.source ?? Prisma.DbNull,
-          contactName: partnerLed ? (signup.name ?? null) : null,
-          contactEmail: partnerLed ? (signup.email ?? null) : null,
-        },
-      ],
-      skipDuplicates: true,
-    });
-    const tenantCreated = count === 1;
+    const tenantCreated = await createTenantAtSignIn(
+      tx,
+      {
+        tid: tenantId,
+        personal,
+        displayName: personal ? (signup.name ?? signup.email ?? null) : null,
+        source: signup.source,
+        contact: { name: signup.name, email: signup.email },
+      },
+      actor,
+      { ...settings, now },
+    );
 
     const inserted = await tx.user.createMany({
       data: [
         {
-          tenantId: signup.tid,
+          tenantId,
           oid: signup.oid,
           displayName: signup.name ?? null,
           email: signup.email ?? null,
@@ -62,24 +62,13 @@ export async function admitUser(prisma: Database, signup: Signup, settings: Tria
     const userCreated = inserted.count === 1;
     // Display data follows the directory; identity stays (tid, oid).
     const user = await tx.user.update({
-      where: { tenantId_oid: { tenantId: signup.tid, oid: signup.oid } },
+      where: { tenantId_oid: { tenantId, oid: signup.oid } },
       data: { displayName: signup.name ?? null, email: signup.email ?? null, lastSignInAt: now },
       select: { id: true },
     });
-
-    const actor = `user:${signup.tid}/${signup.oid}`;
-    if (tenantCreated) {
-      await tx.auditEvent.create({
-        data: {
-          tenantId: signup.tid,
-          actor,
-          type: partnerLed ? "tenant.trial_requested" : "tenant.trial_started",
-          detail: { days: partnerLed ? null : settings.days, source: signup.source ?? null },
-        },
-      });
-    } else if (userCreated) {
-      await tx.auditEvent.create({ data: { tenantId: signup.tid, actor, type: "user.joined", detail: {} } });
+    if (userCreated && !tenantCreated) {
+      await tx.auditEvent.create({ data: { tenantId, actor: actor.id, type: "user.joined", detail: {} } });
     }
-    return { userId: user.id, tenantCreated, userCreated };
+    return { userId: user.id, tenantId, tenantCreated, userCreated };
   });
 }

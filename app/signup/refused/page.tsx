@@ -4,14 +4,13 @@ import { Notice } from "../../notice";
 
 export const metadata: Metadata = { title: "Organization sign-up did not complete" };
 
+// Reasons given only after the administrator signed in (lib/tenants/admin-signup-complete.ts).
+// Before that, every failure gets the fallback below, whatever the URL said: the page must not
+// tell a stranger anything about the tenant they named, nor repeat text from the URL.
 const explanations: Record<string, { title: string; text: string }> = {
-  declined: {
-    title: "The organization sign-up was not approved",
-    text: "Microsoft did not grant the app access to your organization: the request was cancelled, or the account used is not allowed to approve apps for the organization. Sign in with an administrator account (Global Administrator, Privileged Role Administrator, Cloud Application Administrator or Application Administrator).",
-  },
   "not-admin": {
     title: "An administrator must sign up the organization",
-    text: "The account that signed in does not have a directory role that can approve apps for the whole organization. Ask an administrator to sign up your organization, or sign in with an administrator account.",
+    text: "The account that signed in does not have a directory role that can approve apps for the whole organization. Ask an administrator to sign up your organization, or sign in with an administrator account (Global Administrator, Privileged Role Administrator, Cloud Application Administrator or Application Administrator).",
   },
   "other-tenant": {
     title: "Sign in with an account of the same organization",
@@ -21,32 +20,27 @@ const explanations: Record<string, { title: string; text: string }> = {
     title: "The app is not enabled in your organization",
     text: "Microsoft reports that the app is not installed in your organization's directory. Please try the organization sign-up again.",
   },
-  tenant: {
-    title: "This organization cannot be signed up",
-    text: "Organization sign-up is for work and school directories; personal Microsoft accounts and general endpoints cannot be signed up.",
+  "permissions-missing": {
+    title: "The app's permissions were not granted",
+    text: "Microsoft reports that the app is installed in your organization, but without the permissions it asked for. Please go through the organization sign-up again and accept the permissions for the whole organization.",
+  },
+  unavailable: {
+    title: "Microsoft could not be reached",
+    text: "We could not confirm the approval with Microsoft just now. Please try the organization sign-up again in a few minutes.",
   },
 };
 const fallback = {
   title: "Organization sign-up did not complete",
-  text: "This sign-up link has expired, was already used, or was started in another browser. Please start again.",
+  text: "The approval was cancelled or declined at Microsoft, or this sign-up link has expired, was already used, or was started in another browser. Please start again, signed in as an administrator of your organization.",
 };
 
-export default async function SignupRefusedPage({
-  searchParams,
-}: {
-  searchParams: Promise<{ reason?: string; error_description?: string }>;
-}) {
-  const { reason = "", error_description: description } = await searchParams;
-  const { title, text } = explanations[reason] ?? fallback;
+export default async function SignupRefusedPage({ searchParams }: { searchParams: Promise<{ reason?: string }> }) {
+  const { reason = "" } = await searchParams;
+  const { title, text } = Object.hasOwn(explanations, reason) ? explanations[reason]! : fallback;
   return (
     <Notice title={title}>
       <p>{text}</p>
       <p>Nothing was changed for your organization.</p>
-      {description ? (
-        <p className="rounded bg-slate-100 p-3 text-sm text-slate-600">
-          Microsoft said: <span className="break-words">{description}</span>
-        </p>
-      ) : null}
       <p>
         <Link href="/signup" className="text-brand underline">
           Start the organization sign-up again

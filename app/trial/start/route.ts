@@ -1,6 +1,6 @@
-import { cookies } from "next/headers";
 import { signIn } from "@/lib/auth/auth";
-import { SIGNUP_SOURCE_COOKIE, signupSourceFrom } from "@/lib/tenants/signup-source";
+import { signupSourceFrom } from "@/lib/tenants/signup-source";
+import { writeSignupSource } from "@/lib/tenants/signup-source-http";
 
 export const dynamic = "force-dynamic";
 
@@ -8,14 +8,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request): Promise<Response> {
   const params = new URL(request.url).searchParams;
   const source = signupSourceFrom(params);
-  if (Object.keys(source).length) {
-    (await cookies()).set(SIGNUP_SOURCE_COOKIE, JSON.stringify(source), {
-      httpOnly: true,
-      sameSite: "lax",
-      path: "/",
-      maxAge: 60 * 60,
-    });
-  }
+  if (Object.keys(source).length) await writeSignupSource(source);
   // "Use another account" asks Microsoft for the account picker; the organization sign-up asks
   // for the permission screen, where administrators can consent for everyone.
   const requested = params.get("prompt");
