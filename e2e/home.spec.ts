@@ -44,17 +44,27 @@ test("the pages people meet when they cannot get in are written for them", async
   }
 });
 
-test("an error description with HTML in it is shown as text, never run", async ({ page }) => {
+test("text from the URL is never shown as ours or Microsoft's: the page picks its words from the error code", async ({
+  page,
+}) => {
   let dialog = false;
   page.on("dialog", async (prompt) => {
     dialog = true;
     await prompt.dismiss();
   });
-  const description = `AADSTS50000: <img src=x onerror="alert(1)"><b>bold</b>`;
+  const description = `AADSTS50000: Your account is locked. Call +1 555 0100. <img src=x onerror="alert(1)"><b>bold</b>`;
   await page.goto(`/signin/error?error=server_error&error_description=${encodeURIComponent(description)}`);
-  await expect(page.getByText(description)).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign-in did not complete");
+  await expect(page.locator("main")).not.toContainText("555 0100");
+  await expect(page.locator("main")).not.toContainText("locked");
+  await expect(page.getByText(/Reference for support: [0-9a-f-]{36} \(AADSTS50000\)/)).toBeVisible();
   expect(await page.locator("main img, main b").count()).toBe(0);
   expect(dialog).toBe(false);
+
+  // The same for the organization sign-up's page, whatever its query carries.
+  await page.goto(`/signup/refused?reason=constructor&error_description=${encodeURIComponent(description)}`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Organization sign-up did not complete");
+  await expect(page.locator("main")).not.toContainText("555 0100");
 });
 
 test("a provider error on the callback URL lands on the app's page, not Auth.js's", async ({ page }) => {

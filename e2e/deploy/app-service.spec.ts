@@ -89,3 +89,55 @@ test("a person signs in through the front end and lands on the dashboard, on htt
   expect(session).toMatchObject({ secure: true, httpOnly: true, path: "/" });
   await context.close();
 });
+
+test("every cookie the app sets, through a trial from AppSource and an admin sign-up, is __Host-/__Secure-, Secure, HttpOnly and SameSite=Lax; the sign-up source cookie is gone once recorded", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const set: string[] = [];
+  context.on("response", async (response) => {
+    if (!response.url().startsWith(publicUrl)) return; // the emulator's own cookies are Microsoft's
+    for (const header of await response.headersArray()) {
+      if (header.name.toLowerCase() === "set-cookie") set.push(...header.value.split("\n"));
+    }
+  });
+  const page = await context.newPage();
+  await page.goto(`${publicUrl}/trial?source=appsource&utm_campaign=launch`);
+  await page.waitForURL(/\/common\/oauth2\/v2\.0\/authorize\?/);
+  await pickAccount(page, /Nancy Davolio/);
+  await page.waitForURL(`${publicUrl}/dashboard`);
+  expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain("__Host-appsource.signup_source");
+
+  await page.goto(`${publicUrl}/signup`);
+  await page.waitForURL(/\/v2\.0\/adminconsent\?/);
+  await page.getByRole("button", { name: /Adele Vance/ }).click();
+  await page.getByRole("button", { name: "Accept" }).click();
+  await page.getByRole("button", { name: /Adele Vance/ }).click(); // the administrator's own sign-in
+  await page.waitForURL(`${publicUrl}/dashboard`);
+
+  const names = new Set(set.map((cookie) => cookie.split("=")[0]));
+  // The app's own, and Auth.js's (state, PKCE, nonce, CSRF, callback URL, session).
+  for (const name of ["__Host-appsource.signup_source", "__Host-appsource.admin_signup", "__Host-appsource.session"]) {
+    expect([...names]).toContain(name);
+  }
+  for (const cookie of set) {
+    expect(cookie).toMatch(/^__(Host|Secure)-/);
+    expect(cookie).toMatch(/;\s*Secure(;|$)/i);
+    expect(cookie).toMatch(/;\s*HttpOnly(;|$)/i);
+    expect(cookie).toMatch(/;\s*SameSite=Lax(;|$)/i);
+    if (cookie.startsWith("__Host-")) {
+      expect(cookie).toMatch(/;\s*Path=\/(;|$)/i);
+      expect(cookie).not.toMatch(/;\s*Domain=/i);
+    }
+  }
+  const tenant = (id: string) => app.prisma.tenant.findUniqueOrThrow({ where: { id } });
+  expect(await tenant("6c3a1d7e-4f5b-4e0c-9a8d-3f4e5d6c7b82")).toMatchObject({
+    signupSource: { source: "appsource", utm_campaign: "launch" },
+  });
+  // Signed up by its administrator after a user's trial had cached an app-only token without roles.
+  expect(await tenant("4a1e9b5c-2f3d-4c8a-9e6b-1d2c3b4a5f60")).toMatchObject({
+    consentType: "ADMIN",
+    displayName: "Contoso",
+  });
+  await context.close();
+});

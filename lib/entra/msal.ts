@@ -72,11 +72,17 @@ async function clientFor(tid: string): Promise<ConfidentialClientApplication> {
 /**
  * An app-only Microsoft Graph token for `tid`, proving the app is installed there: its `tid`
  * must be that tenant. Throws AppNotInstalledError when Entra says it is not, and
- * ResourceDisabledError when the tenant turned Microsoft Graph off.
+ * ResourceDisabledError when the tenant turned Microsoft Graph off. `fresh` asks Entra itself,
+ * past the cache: a token cached before an admin consent does not show the roles it granted.
  */
-export async function appTokenForTenant(tid: string): Promise<{ accessToken: string; tid: string; roles: string[] }> {
+export async function appTokenForTenant(
+  tid: string,
+  { fresh = false }: { fresh?: boolean } = {},
+): Promise<{ accessToken: string; tid: string; roles: string[] }> {
   try {
-    const result = await (await clientFor(tid)).acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE] });
+    const result = await (
+      await clientFor(tid)
+    ).acquireTokenByClientCredential({ scopes: [GRAPH_DEFAULT_SCOPE], skipCache: fresh });
     if (!result?.accessToken) throw new Error("no token in the answer");
     const claims = decodeJwt(result.accessToken);
     if (claims.tid !== tid) throw new Error("the token is for another tenant");
@@ -100,10 +106,14 @@ export const REPLICATION_RETRY_MS = [1_000, 2_000, 4_000];
  * appTokenForTenant() right after a consent: Entra may answer AADSTS700016 for a few seconds while
  * the new service principal replicates, so "not installed" counts only when it persists.
  */
-export async function appTokenAllowingReplication(tid: string, delaysMs: readonly number[] = REPLICATION_RETRY_MS) {
+export async function appTokenAllowingReplication(
+  tid: string,
+  delaysMs: readonly number[] = REPLICATION_RETRY_MS,
+  options: { fresh?: boolean } = {},
+) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await appTokenForTenant(tid);
+      return await appTokenForTenant(tid, options);
     } catch (error) {
       if (!(error instanceof AppNotInstalledError) || attempt >= delaysMs.length) throw error;
       await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));

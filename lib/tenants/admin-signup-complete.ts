@@ -46,7 +46,9 @@ export async function completeAdminSignup(
 
   let roles: string[];
   try {
-    ({ roles } = await appTokenAllowingReplication(progress.tenant, retryDelaysMs));
+    // Fresh from Entra: a token cached before this consent (a user's trial sign-in fetched one)
+    // would not show the application permissions the administrator just granted.
+    ({ roles } = await appTokenAllowingReplication(progress.tenant, retryDelaysMs, { fresh: true }));
   } catch (error) {
     if (!(error instanceof AppNotInstalledError)) {
       console.error(`[signup] app-only token for ${progress.tenant}: ${(error as Error).message}`);

@@ -81,7 +81,11 @@ export async function rememberState(prisma: Database, state: string, now = new D
 }
 
 /** Step 1 on the server: the state is known, unexpired and not used yet; it is used now. */
-export async function consumeStateAtCallback(prisma: Database, state: string, now = new Date()): Promise<string | null> {
+export async function consumeStateAtCallback(
+  prisma: Database,
+  state: string,
+  now = new Date(),
+): Promise<string | null> {
   const id = stateId(state);
   const { count } = await prisma.adminSignupState.updateMany({
     where: { id, consentedAt: null, expiresAt: { gt: now } },

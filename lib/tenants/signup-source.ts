@@ -3,8 +3,6 @@
 // names, bounded sizes: the rest of the query is dropped.
 import { z } from "zod";
 
-export const SIGNUP_SOURCE_COOKIE = "appsource.signup_source";
-
 const allowed = /^(source|utm_[a-z]{1,20}|campaign|offer|ref)$/;
 const sourceSchema = z
   .record(z.string().regex(allowed), z.string().max(200))

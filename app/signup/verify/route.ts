@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { signIn } from "@/lib/auth/auth";
+import { endSessionBeforeSignIn } from "@/lib/auth/sign-out";
 import { readProgress } from "@/lib/tenants/admin-signup-http";
 
 export const dynamic = "force-dynamic";
@@ -8,6 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET(): Promise<Response> {
   const progress = await readProgress();
   if (progress?.stage !== "admin-sign-in") redirect("/signup/refused?reason=state");
+  await endSessionBeforeSignIn();
   await signIn(
     "microsoft-entra-id",
     { redirectTo: "/signup/complete" },

@@ -1,4 +1,5 @@
 import { signIn } from "@/lib/auth/auth";
+import { endSessionBeforeSignIn } from "@/lib/auth/sign-out";
 import { signupSourceFrom } from "@/lib/tenants/signup-source";
 import { writeSignupSource } from "@/lib/tenants/signup-source-http";
 
@@ -13,6 +14,7 @@ export async function GET(request: Request): Promise<Response> {
   // for the permission screen, where administrators can consent for everyone.
   const requested = params.get("prompt");
   const prompt = requested === "select_account" || requested === "consent" ? { prompt: requested } : undefined;
+  await endSessionBeforeSignIn();
   await signIn("microsoft-entra-id", { redirectTo: "/dashboard" }, prompt);
   return new Response(null, { status: 500 }); // signIn() redirects; never reached
 }
