@@ -36,9 +36,17 @@ test("a Contoso user goes from the trial link to the dashboard, in a 30-day tria
   await page.waitForURL(`${app.url}/dashboard`);
   await expect(page.getByRole("status")).toContainText("30 days left in your trial");
   await expect(page.getByRole("cell", { name: "Megan Bowen" })).toBeVisible();
+  // The organization's real name, read at the one-click sign-in with Megan's own token (User.Read).
+  await expect(page.getByRole("link", { name: "Contoso" })).toBeVisible();
+  await expect(page.getByText("Not known yet")).toHaveCount(0);
 
   const tenant = await app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } });
-  expect(tenant).toMatchObject({ status: "TRIAL", signupSource: { source: "appsource", utm_campaign: "e2e" } });
+  expect(tenant).toMatchObject({
+    status: "TRIAL",
+    signupSource: { source: "appsource", utm_campaign: "e2e" },
+    displayName: "Contoso",
+    primaryDomain: "contoso.com",
+  });
 });
 
 test("a second Contoso user joins the same tenant; the people list is the tenant's", async ({ browser }) => {

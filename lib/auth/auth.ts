@@ -8,7 +8,7 @@ import { SIGN_IN_SCOPE } from "../entra/app-registration";
 import { authorityBase } from "../entra/authority";
 import { judgeAdminSignIn } from "../tenants/admin-signup";
 import { readProgress, writeProgress } from "../tenants/admin-signup-http";
-import { refreshOrganization } from "../tenants/organization";
+import { learnOrganizationAtSignIn } from "../tenants/organization";
 import { clearSignupSource, readSignupSource } from "../tenants/signup-source-http";
 import { admitUser } from "../tenants/trial";
 import { accountId, appAdapter } from "./adapter";
@@ -100,10 +100,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           { days: trial.days, mode: trial.mode },
         );
         if (source) await clearSignupSource(); // recorded (or the tenant already had one): done with it
-        // A new organization's name and domain, if its consent lets the app read them. Never
-        // required, and never a reason to call the tenant revoked (Entra's replication delay).
+        // A new organization's name and domains, read with this person's own token (User.Read).
         if (admission.tenantCreated && !identity.personal) {
-          await refreshOrganization(prisma, identity.tid, { newTenant: true });
+          await learnOrganizationAtSignIn(prisma, identity.tid, {
+            accessToken: typeof account.access_token === "string" ? account.access_token : undefined,
+            email: identity.email,
+          });
         }
         return true;
       },

@@ -28,7 +28,7 @@ describe("one lifecycle", () => {
     // organization.ts writes the name and domain read from Microsoft Graph, nothing else.
     const organization = readFileSync("lib/tenants/organization.ts", "utf8");
     const data = [...organization.matchAll(/data: \{([^}]*)\}/g)].map((match) => match[1]!.trim());
-    expect(data).toEqual(["displayName: organization.displayName, primaryDomain: organization.defaultDomain"]);
+    expect(data).toEqual(["displayName: details.displayName, primaryDomain: details.defaultDomain"]);
   });
 
   it("names, for every transition, where it may start and who may ask", () => {

@@ -25,8 +25,13 @@ vi.mock("../entra/msal", async (importOriginal) => {
     },
   };
 });
+const graph = vi.hoisted(() => ({ refuse: false, tokens: [] as string[] }));
 vi.mock("../entra/graph", () => ({
-  fetchOrganization: async () => ({ displayName: "Contoso", defaultDomain: "contoso.com", domains: [] }),
+  fetchOrganization: async (token: string) => {
+    graph.tokens.push(token);
+    if (graph.refuse) throw new Error("Microsoft Graph /organization answered 403");
+    return { displayName: "Contoso", defaultDomain: "contoso.com", domains: [] };
+  },
 }));
 const revoked = vi.hoisted(() => [] as string[]);
 vi.mock("./lifecycle", () => ({
@@ -37,7 +42,7 @@ vi.mock("./lifecycle", () => ({
 }));
 
 const { AppNotInstalledError, ResourceDisabledError } = await import("../entra/msal");
-const { refreshOrganization } = await import("./organization");
+const { learnOrganizationAtSignIn, refreshOrganization } = await import("./organization");
 
 const TID = "4a1e9b5c-2f3d-4c8a-9e6b-1d2c3b4a5f60";
 const updates: unknown[] = [];
@@ -50,12 +55,32 @@ describe("reading the organization's details", () => {
     entra.calls = 0;
     revoked.length = 0;
     updates.length = 0;
+    graph.refuse = false;
+    graph.tokens.length = 0;
   });
 
-  it("never concludes a revocation from the sign-in that created the tenant (Entra is still replicating)", async () => {
+  it("at the sign-in that created the tenant, reads it with the person's own token and asks Entra for no app-only token (so never concludes a revocation)", async () => {
     entra.answers = [notInstalled()];
-    expect(await refreshOrganization(prisma, TID, { newTenant: true })).toBe("not-installed-yet");
+    expect(await learnOrganizationAtSignIn(prisma, TID, { accessToken: "delegated", email: "megan@contoso.com" })).toBe(
+      "graph",
+    );
+    expect(graph.tokens).toEqual(["delegated"]);
+    expect(updates).toEqual([{ where: { id: TID }, data: { displayName: "Contoso", primaryDomain: "contoso.com" } }]);
+    expect(entra.calls).toBe(0);
     expect(revoked).toEqual([]);
+  });
+
+  it("falls back to the e-mail's domain when Graph refuses, never to nothing", async () => {
+    graph.refuse = true;
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    expect(await learnOrganizationAtSignIn(prisma, TID, { accessToken: "delegated", email: "Megan@Contoso.com" })).toBe(
+      "email-domain",
+    );
+    expect(updates).toEqual([
+      { where: { id: TID }, data: { displayName: "contoso.com", primaryDomain: "contoso.com" } },
+    ]);
+    expect(await learnOrganizationAtSignIn(prisma, TID, { email: "not an address" })).toBe("unknown");
+    warn.mockRestore();
   });
 
   it("retries with backoff, and a consent that shows up meanwhile is not a revocation", async () => {

@@ -37,7 +37,7 @@ export default async function DashboardPage() {
       <section className="grid gap-4 sm:grid-cols-2">
         <div className="rounded border border-slate-200 bg-white p-4">
           <h2 className="text-sm font-medium text-slate-500">Organization</h2>
-          <p className="text-lg font-semibold">{access.tenant.name ?? "Not known yet"}</p>
+          <p className="text-lg font-semibold">{access.tenant.name ?? access.tenant.domain ?? "Your organization"}</p>
           <p className="text-slate-600">{access.tenant.domain ?? ""}</p>
           <p className="mt-2 text-xs text-slate-500">Tenant ID {access.tenantId}</p>
         </div>
