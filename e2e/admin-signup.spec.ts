@@ -69,6 +69,7 @@ test("Fabrikam (user consent disabled) is unblocked the same way", async ({ brow
   await jordan.goto(`${app.url}/trial`);
   await jordan.getByRole("button", { name: /Jordan Lee/ }).click();
   await jordan.waitForURL(`${app.url}/dashboard`);
+  await jordan.goto(`${app.url}/team`);
   await expect(jordan.getByRole("cell", { name: "Jordan Lee" })).toBeVisible();
 });
 

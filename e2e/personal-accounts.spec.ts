@@ -23,6 +23,7 @@ async function signIn(browser: Browser, name: RegExp) {
   await page.waitForURL(/\/oauth2\/v2\.0\/authorize\?/);
   await pickAccount(page, name);
   await page.waitForURL(`${app.url}/dashboard`);
+  await page.goto(`${app.url}/team`);
   return page;
 }
 

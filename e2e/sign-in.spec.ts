@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { appUrl } from "./support/app";
+import { signOut } from "./support/workspace";
 
 // The deployed app (e2e/support/app-server.ts): Microsoft Entra ID is the emulator here, named by
 // the production variables, so the app shows no development notice.
@@ -25,9 +26,9 @@ test("the home page's sign-in button goes through Microsoft Entra ID and back, a
   await page.waitForURL(`${appUrl}/dashboard`);
   await expect(page.getByRole("status")).toContainText("days left in your trial");
 
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(`${appUrl}/`);
-  await expect(page.getByRole("link", { name: "Sign in with Microsoft" })).toBeVisible();
+  await signOut(page);
+  await page.waitForURL(`${appUrl}/signed-out`);
+  await expect(page.getByRole("link", { name: "Sign in again" })).toBeVisible();
 });
 
 test("a visitor who cancels at the emulator's consent page gets the app's page, signed out", async ({ page }) => {

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startAppServer, type AppServer } from "./support/app-server";
+import { signOut } from "./support/workspace";
 
 // The customer-led trial from AppSource's "Free trial" link, through the local Entra ID
 // emulator, on a production build. The spec also changes tenant rows, as an operator would.
@@ -35,6 +36,7 @@ test("a Contoso user goes from the trial link to the dashboard, in a 30-day tria
   await accept(page);
   await page.waitForURL(`${app.url}/dashboard`);
   await expect(page.getByRole("status")).toContainText("30 days left in your trial");
+  await page.getByRole("link", { name: "Team", exact: true }).click();
   await expect(page.getByRole("cell", { name: "Megan Bowen" })).toBeVisible();
   // The organization's real name, read at the one-click sign-in with Megan's own token (User.Read).
   await expect(page.getByRole("link", { name: "Contoso" })).toBeVisible();
@@ -53,6 +55,7 @@ test("a second Contoso user joins the same tenant; the people list is the tenant
   const page = await startTrial(browser, /Alex Wilber/);
   await accept(page);
   await page.waitForURL(`${app.url}/dashboard`);
+  await page.goto(`${app.url}/team`);
   await expect(page.getByRole("cell", { name: "Megan Bowen" })).toBeVisible();
   await expect(page.getByRole("cell", { name: "Alex Wilber" })).toBeVisible();
   expect(await app.prisma.tenant.count()).toBe(1);
@@ -107,8 +110,9 @@ test("signing out ends the session on the server: the old cookie, replayed, is r
     sameSite: "Lax",
   });
 
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(`${app.url}/`);
+  await signOut(page);
+  await page.waitForURL(`${app.url}/signed-out`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("You are signed out");
 
   const replay = await browser.newContext();
   await replay.addCookies(cookies);

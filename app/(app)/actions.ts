@@ -10,5 +10,5 @@ export async function signOutAction(form: FormData): Promise<void> {
   await signOut({ redirect: false });
   const appUrl = config().auth.url ?? "";
   const microsoft = form.get("microsoft") === "on" && appUrl ? await microsoftSignOutUrl(appUrl) : undefined;
-  redirect(microsoft ?? "/");
+  redirect(microsoft ?? "/signed-out");
 }

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { appUrl } from "../support/app";
 import { pickAccount } from "../support/emulator-pages";
+import { signOut } from "../support/workspace";
 
 // ../shared/SECURITY.md "Sessions and requests", against the production build and the emulator.
 const sessionValue = async (page: Page) =>
@@ -44,8 +45,8 @@ test("the session cookie is HttpOnly and SameSite=Lax, and gets a new value at e
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
   const first = cookie.value;
 
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(`${appUrl}/`);
+  await signOut(page);
+  await page.waitForURL(`${appUrl}/signed-out`);
   expect(await sessionValue(page)).toBeUndefined();
   await signIn(page, /Nancy Davolio/);
   expect(await sessionValue(page)).not.toBe(first);

@@ -93,6 +93,11 @@ export function pageFor(decision: Exclude<AccessDecision, { kind: "allowed" }>):
   }
 }
 
+/** What people see as their organization's name: never "not known" (lib/tenants/organization.ts). */
+export function organizationName(access: TenantAccess): string {
+  return access.tenant.name ?? access.tenant.domain ?? "Your organization";
+}
+
 /** Whole days left in a trial, rounded up ("1 day left" until the last second). */
 export function trialDaysLeft(trialEndsAt: Date | null, now: Date = new Date()): number {
   if (!trialEndsAt) return 0;

@@ -6,8 +6,18 @@ import type { TenantAccess } from "./gate";
 export function listTenantUsers(prisma: Database, access: TenantAccess) {
   return prisma.user.findMany({
     where: { tenantId: access.tenantId },
-    select: { id: true, displayName: true, email: true, role: true, lastSignInAt: true },
+    select: { id: true, displayName: true, email: true, role: true, lastSignInAt: true, suspendedAt: true },
     orderBy: [{ role: "asc" }, { displayName: "asc" }],
     take: 200,
+  });
+}
+
+/** The tenant's latest audit events, newest first (the Overview's "Recent activity"). */
+export function latestTenantEvents(prisma: Database, access: TenantAccess, take = 8) {
+  return prisma.auditEvent.findMany({
+    where: { tenantId: access.tenantId },
+    select: { id: true, type: true, actor: true, occurredAt: true },
+    orderBy: { occurredAt: "desc" },
+    take,
   });
 }

@@ -1,77 +1,68 @@
 import type { Metadata } from "next";
-import { brand } from "@/lib/brand";
-import { config } from "@/lib/config";
+import Link from "next/link";
 import { db } from "@/lib/db/client";
 import { requireTenantAccess } from "@/lib/tenants/access";
-import { trialDaysLeft } from "@/lib/tenants/gate";
-import { listTenantUsers } from "@/lib/tenants/queries";
+import { organizationName } from "@/lib/tenants/gate";
+import { latestTenantEvents } from "@/lib/tenants/queries";
+import { TrialBanner } from "../trial-banner";
+import { When } from "../when";
 
-export const metadata: Metadata = { title: "Dashboard" };
+export const metadata: Metadata = { title: "Overview" };
 
-export default async function DashboardPage() {
+/** What each audit event says to the organization's people. */
+const EVENT_TEXT: Record<string, string> = {
+  "tenant.trial_started": "Free trial started",
+  "tenant.trial_requested": "Trial requested",
+  "tenant.trial_approved": "Trial approved",
+  "tenant.trial_extended": "Trial extended",
+  "tenant.admin_consented": "An administrator approved the app for the organization",
+  "tenant.activated": "Subscription activated",
+  "tenant.suspended": "Access suspended",
+  "tenant.reinstated": "Access restored",
+  "user.joined": "A colleague joined",
+};
+
+export default async function OverviewPage() {
   // Asked again where the data is read (the layout and the proxy asked before).
   const access = await requireTenantAccess();
-  const users = await listTenantUsers(await db(), access);
-  const daysLeft = trialDaysLeft(access.tenant.trialEndsAt);
-  const contact = config().trial.salesContactUrl ?? `mailto:${brand.supportEmail}`;
+  const events = await latestTenantEvents(await db(), access);
 
   return (
     <div className="space-y-8">
-      {access.tenant.status === "TRIAL" ? (
-        <div
-          role="status"
-          className="flex flex-wrap items-center justify-between gap-3 rounded border border-brand/30 bg-brand/5 px-4 py-3"
-        >
-          <p>
-            <strong>
-              {daysLeft} {daysLeft === 1 ? "day" : "days"} left in your trial
-            </strong>{" "}
-            (until {access.tenant.trialEndsAt?.toLocaleDateString("en", { dateStyle: "long" })}).
-          </p>
-          <a href={contact} className="rounded bg-brand px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-dark">
-            Upgrade
-          </a>
-        </div>
-      ) : null}
+      <h1 className="text-2xl font-semibold text-brand-dark">Overview</h1>
+      <TrialBanner access={access} />
 
-      <section className="grid gap-4 sm:grid-cols-2">
-        <div className="rounded border border-slate-200 bg-white p-4">
+      <section className="grid gap-4 sm:grid-cols-2" aria-label="Your organization and you">
+        <div className="min-w-0 rounded border border-slate-200 bg-white p-4">
           <h2 className="text-sm font-medium text-slate-500">Organization</h2>
-          <p className="text-lg font-semibold">{access.tenant.name ?? access.tenant.domain ?? "Your organization"}</p>
-          <p className="text-slate-600">{access.tenant.domain ?? ""}</p>
-          <p className="mt-2 text-xs text-slate-500">Tenant ID {access.tenantId}</p>
+          <p className="truncate text-lg font-semibold">{organizationName(access)}</p>
+          <p className="truncate text-slate-600">{access.tenant.domain ?? ""}</p>
+          <p className="mt-2 break-all text-xs text-slate-500">Tenant ID {access.tenantId}</p>
         </div>
-        <div className="rounded border border-slate-200 bg-white p-4">
+        <div className="min-w-0 rounded border border-slate-200 bg-white p-4">
           <h2 className="text-sm font-medium text-slate-500">You</h2>
-          <p className="text-lg font-semibold">{access.user.name}</p>
-          <p className="text-slate-600">{access.user.email}</p>
+          <p className="truncate text-lg font-semibold">{access.user.name}</p>
+          <p className="truncate text-slate-600">{access.user.email}</p>
+          <p className="mt-2 text-sm">
+            <Link href="/team" className="text-brand underline">
+              See your team
+            </Link>
+          </p>
         </div>
       </section>
 
       <section>
-        <h2 className="mb-2 text-xl font-semibold">People in your organization using {brand.productName}</h2>
-        <table className="w-full border-collapse bg-white text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-200 text-slate-500">
-              <th className="p-2">Name</th>
-              <th className="p-2">E-mail</th>
-              <th className="p-2">Role</th>
-              <th className="p-2">Last sign-in</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => (
-              <tr key={user.id} className="border-b border-slate-100">
-                <td className="p-2">{user.displayName}</td>
-                <td className="p-2">{user.email}</td>
-                <td className="p-2">{user.role === "ADMIN" ? "Admin" : "Member"}</td>
-                <td className="p-2">
-                  {user.lastSignInAt?.toLocaleString("en", { dateStyle: "medium", timeStyle: "short" })}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <h2 className="mb-2 text-xl font-semibold">Recent activity</h2>
+        <ul className="divide-y divide-slate-100 rounded border border-slate-200 bg-white">
+          {events.map((event) => (
+            <li key={event.id} className="flex flex-wrap justify-between gap-2 px-4 py-2 text-sm">
+              <span>{EVENT_TEXT[event.type] ?? event.type}</span>
+              <span className="text-slate-500">
+                <When iso={event.occurredAt.toISOString()} />
+              </span>
+            </li>
+          ))}
+        </ul>
       </section>
     </div>
   );

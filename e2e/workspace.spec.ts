@@ -1,0 +1,103 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { startAppServer, type AppServer } from "./support/app-server";
+import { pickAccount } from "./support/emulator-pages";
+import { openAccountMenu } from "./support/workspace";
+
+// The customer's workspace, as a person meets it at desktop and phone sizes: the shell (the
+// organization's name, navigation, the account menu) and its pages, each with one h1, nothing
+// overflowing, and no axe-core violation. Screenshots go to the test results (not committed).
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+const PAGES = [
+  ["/dashboard", "Overview"],
+  ["/team", "Team"],
+  ["/settings", "Settings"],
+  ["/plan", "Plan"],
+] as const;
+
+test.describe.configure({ mode: "serial" });
+
+let app: AppServer;
+test.beforeAll(async () => {
+  app = await startAppServer(3460);
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+async function signIn(browser: Browser, name: RegExp, size: keyof typeof SIZES): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: SIZES[size] })).newPage();
+  await page.goto(`${app.url}/trial`);
+  await page.waitForURL(/\/oauth2\/v2\.0\/authorize\?/);
+  await pickAccount(page, name);
+  await page.waitForURL(`${app.url}/dashboard`);
+  return page;
+}
+
+async function expectAccessibleAndContained(page: Page, what: string) {
+  await expect(page.locator("h1"), what).toHaveCount(1);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow, `${what}: horizontal overflow`).toBeLessThanOrEqual(0);
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(
+    violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`),
+    what,
+  ).toEqual([]);
+}
+
+for (const size of Object.keys(SIZES) as (keyof typeof SIZES)[]) {
+  test(`every workspace page at ${size} size: the organization's real name, one h1, nothing overflows, axe finds nothing`, async ({
+    browser,
+  }, testInfo) => {
+    const page = await signIn(browser, /Megan Bowen/, size);
+    await expect(page.getByRole("link", { name: "Contoso" })).toBeVisible();
+    for (const [path, title] of PAGES) {
+      await page.goto(`${app.url}${path}`);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+      await expectAccessibleAndContained(page, `${path} at ${size}`);
+      await page.screenshot({ path: testInfo.outputPath(`${title.toLowerCase()}-${size}.png`), fullPage: true });
+    }
+  });
+}
+
+test("on phones the navigation folds into a menu; the current page is marked", async ({ browser }) => {
+  const page = await signIn(browser, /Alex Wilber/, "phone");
+  const nav = page.getByRole("navigation", { name: "Workspace" });
+  await expect(nav.getByRole("link", { name: "Team", exact: true })).toBeHidden();
+  await nav.getByText("Menu").click();
+  await nav.getByRole("link", { name: "Team", exact: true }).click();
+  await page.waitForURL(`${app.url}/team`);
+  await expect(nav.getByRole("link", { name: "Team", exact: true })).toBeHidden(); // folded again on the new page
+  await nav.getByText("Menu").click();
+  await expect(nav.getByRole("link", { name: "Team", exact: true })).toHaveAttribute("aria-current", "page");
+});
+
+test("the account menu names the person and the organization, and 'Use another account' reaches Microsoft's account picker", async ({
+  browser,
+}) => {
+  const page = await signIn(browser, /Megan Bowen/, "desktop");
+  await openAccountMenu(page);
+  const menu = page.locator("details").filter({ hasText: "Sign out of Microsoft too" });
+  await expect(menu).toContainText("megan@contoso.com");
+  await expect(menu).toContainText("Contoso");
+  await menu.getByRole("link", { name: "Use another account" }).click();
+  await page.waitForURL(/\/oauth2\/v2\.0\/authorize\?/);
+  expect(new URL(page.url()).searchParams.get("prompt")).toBe("select_account");
+  await expect(page.getByRole("button", { name: /Alex Wilber/ })).toBeVisible();
+  // The session this browser had ended when the other sign-in started.
+  expect((await page.request.get(`${app.url}/api/tenant`)).status()).toBe(401);
+});
+
+test("the Plan page offers the upgrade to the organization's admin, and tells a member to ask them", async ({
+  browser,
+}) => {
+  const admin = await signIn(browser, /Megan Bowen/, "desktop"); // the first of Contoso: its admin
+  await admin.goto(`${app.url}/plan`);
+  await expect(admin.getByRole("link", { name: "Choose a plan" })).toBeVisible();
+  const member = await signIn(browser, /Alex Wilber/, "desktop");
+  await member.goto(`${app.url}/plan`);
+  await expect(member.getByRole("link", { name: "Choose a plan" })).toHaveCount(0);
+  await expect(member.getByText("Ask your organization's admin")).toBeVisible();
+});
