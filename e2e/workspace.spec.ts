@@ -101,3 +101,36 @@ test("the Plan page offers the upgrade to the organization's admin, and tells a 
   await expect(member.getByRole("link", { name: "Choose a plan" })).toHaveCount(0);
   await expect(member.getByText("Ask your organization's admin")).toBeVisible();
 });
+
+test("a tenant admin promotes a colleague, suspends and reactivates them; a member sees no such actions", async ({
+  browser,
+}) => {
+  const alex = await signIn(browser, /Alex Wilber/, "desktop");
+  await alex.goto(`${app.url}/team`);
+  await expect(alex.getByRole("columnheader", { name: "Actions" })).toHaveCount(0);
+  await expect(alex.getByRole("button", { name: /Suspend|Make admin/ })).toHaveCount(0);
+
+  const megan = await signIn(browser, /Megan Bowen/, "desktop");
+  await megan.goto(`${app.url}/team`);
+  const alexRow = { where: { email: "alex@contoso.com" } } as const;
+  await megan.getByRole("button", { name: "Make Alex Wilber an admin" }).click();
+  await expect(megan.getByRole("status")).toHaveText("Done: they are an admin now.");
+  expect((await app.prisma.user.findFirstOrThrow(alexRow)).role).toBe("ADMIN");
+  await megan.getByRole("button", { name: "Make Alex Wilber a member" }).click();
+  await expect(megan.getByRole("status")).toHaveText("Done: they are a member now.");
+
+  await megan.getByRole("button", { name: "Suspend Alex Wilber" }).click();
+  await expect(megan.getByRole("status")).toContainText("suspended");
+  await alex.goto(`${app.url}/dashboard`); // Alex's open session, at its next request
+  await expect(alex).toHaveURL(`${app.url}/account/suspended?who=user`);
+
+  await megan.getByRole("button", { name: "Reactivate Alex Wilber" }).click();
+  await expect(megan.getByRole("status")).toHaveText("Done: their access is restored.");
+  await alex.goto(`${app.url}/dashboard`);
+  await expect(alex.getByRole("heading", { level: 1 })).toHaveText("Overview");
+
+  const events = await app.prisma.auditEvent.findMany({ where: { type: { in: ["user.promoted", "user.suspended"] } } });
+  expect(events.map((event) => event.actor)).toEqual(
+    expect.arrayContaining([expect.stringContaining("0a7c1f2e-1b3d-4e5f-8a9b-0c1d2e3f4a02")]),
+  );
+});

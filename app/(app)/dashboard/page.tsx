@@ -20,6 +20,10 @@ const EVENT_TEXT: Record<string, string> = {
   "tenant.suspended": "Access suspended",
   "tenant.reinstated": "Access restored",
   "user.joined": "A colleague joined",
+  "user.promoted": "A colleague was made an admin",
+  "user.demoted": "An admin was made a member",
+  "user.suspended": "A colleague's access was suspended",
+  "user.reactivated": "A colleague's access was restored",
 };
 
 export default async function OverviewPage() {

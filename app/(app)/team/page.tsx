@@ -5,19 +5,78 @@ import { db } from "@/lib/db/client";
 import { requireTenantAccess } from "@/lib/tenants/access";
 import { organizationName } from "@/lib/tenants/gate";
 import { listTenantUsers } from "@/lib/tenants/queries";
+import { isTenantAdmin } from "@/lib/tenants/roles";
 import { When } from "../when";
+import { changeMemberAction } from "./actions";
 
 export const metadata: Metadata = { title: "Team" };
 
-export default async function TeamPage() {
+/** What the page says after a change; only these codes, whatever the URL carries. */
+const OUTCOMES: Record<string, string> = {
+  promote: "Done: they are an admin now.",
+  demote: "Done: they are a member now.",
+  suspend: "Done: their access is suspended from their next request.",
+  reactivate: "Done: their access is restored.",
+  "not-admin": "Only your organization's admins can change people's roles or access.",
+  "not-found": "That person is not in your organization.",
+  "last-admin": "Your organization needs at least one admin: make someone else an admin first.",
+  self: "You cannot suspend yourself.",
+  invalid: "That change could not be read. Please try again.",
+};
+
+function MemberActions({
+  member,
+}: {
+  member: { id: string; displayName: string | null; role: string; suspendedAt: Date | null };
+}) {
+  const name = member.displayName ?? "this person";
+  const actions = [
+    member.role === "ADMIN"
+      ? { change: "demote", label: "Make member", aria: `Make ${name} a member` }
+      : { change: "promote", label: "Make admin", aria: `Make ${name} an admin` },
+    member.suspendedAt
+      ? { change: "reactivate", label: "Reactivate", aria: `Reactivate ${name}` }
+      : { change: "suspend", label: "Suspend", aria: `Suspend ${name}` },
+  ];
+  return (
+    <div className="flex flex-wrap gap-2">
+      {actions.map((action) => (
+        <form key={action.change} action={changeMemberAction}>
+          <input type="hidden" name="memberId" value={member.id} />
+          <input type="hidden" name="change" value={action.change} />
+          <button
+            type="submit"
+            aria-label={action.aria}
+            className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100"
+          >
+            {action.label}
+          </button>
+        </form>
+      ))}
+    </div>
+  );
+}
+
+export default async function TeamPage({ searchParams }: { searchParams: Promise<{ done?: string; error?: string }> }) {
   const access = await requireTenantAccess();
-  const users = await listTenantUsers(await db(), access);
+  const prisma = await db();
+  const [users, admin] = await Promise.all([listTenantUsers(prisma, access), isTenantAdmin(prisma, access)]);
+  const { done = "", error = "" } = await searchParams;
+  const outcome = [done, error].find((code) => Object.hasOwn(OUTCOMES, code));
   const link = `${config().auth.url ?? ""}/trial`;
   const message = `Join ${organizationName(access)} on ${brand.productName}: sign in with your work account at ${link}. Anyone in our organization can join; there is nothing to install.`;
 
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-semibold text-brand-dark">Team</h1>
+      {outcome ? (
+        <p
+          role="status"
+          className={`rounded border px-4 py-2 ${error ? "border-amber-400 bg-amber-50" : "border-brand/30 bg-brand/5"}`}
+        >
+          {OUTCOMES[outcome]}
+        </p>
+      ) : null}
       <section>
         <h2 className="mb-2 text-xl font-semibold">People in your organization using {brand.productName}</h2>
         <div className="overflow-x-auto rounded border border-slate-200 bg-white">
@@ -28,6 +87,7 @@ export default async function TeamPage() {
                 <th className="p-2">E-mail</th>
                 <th className="p-2">Role</th>
                 <th className="p-2">Last sign-in</th>
+                {admin ? <th className="p-2">Actions</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -40,6 +100,9 @@ export default async function TeamPage() {
                     {user.suspendedAt ? " (suspended)" : ""}
                   </td>
                   <td className="p-2">{user.lastSignInAt ? <When iso={user.lastSignInAt.toISOString()} /> : "—"}</td>
+                  {admin ? (
+                    <td className="p-2">{user.id === access.userId ? "You" : <MemberActions member={user} />}</td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
