@@ -27,6 +27,7 @@ export async function findSession(
   const rows = await prisma.$queryRaw<SessionRow[]>`
     SELECT s.user_id AS "userId", s.tenant_id AS "tenantId", s.expires_at AS "expiresAt", u.oid::text AS "oid",
            u.display_name AS "userName", u.email AS "userEmail", u.suspended_at AS "userSuspendedAt",
+           u.role::text AS "userRole",
            t.display_name AS "tenantName", t.primary_domain AS "tenantDomain",
            t.status::text AS "tenantStatus", t.trial_ends_at AS "trialEndsAt",
            t.consent_revoked_at AS "consentRevokedAt"

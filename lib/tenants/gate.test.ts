@@ -9,6 +9,7 @@ const row = (overrides: Partial<SessionRow> = {}): SessionRow => ({
   oid: "o",
   userName: "Megan",
   userEmail: "megan@contoso.com",
+  userRole: "ADMIN",
   userSuspendedAt: null,
   tenantName: "Contoso",
   tenantDomain: "contoso.com",

@@ -12,6 +12,7 @@ export type SessionRow = {
   oid: string;
   userName: string | null;
   userEmail: string | null;
+  userRole: "ADMIN" | "MEMBER";
   userSuspendedAt: Date | null;
   tenantName: string | null;
   tenantDomain: string | null;
@@ -29,7 +30,8 @@ export type TenantAccess = {
   userId: string;
   oid: string;
   tenant: { name: string | null; domain: string | null; status: "TRIAL" | "ACTIVE"; trialEndsAt: Date | null };
-  user: { name: string | null; email: string | null };
+  /** `role`: whether this person administers the app for the tenant, read with the session. */
+  user: { name: string | null; email: string | null; role: "ADMIN" | "MEMBER" };
 };
 
 export type AccessDecision =
@@ -63,7 +65,7 @@ export function decideAccess(row: SessionRow | null | undefined, now: Date = new
           userId: row.userId,
           oid: row.oid,
           tenant: { name: row.tenantName, domain: row.tenantDomain, status, trialEndsAt: row.trialEndsAt },
-          user: { name: row.userName, email: row.userEmail },
+          user: { name: row.userName, email: row.userEmail, role: row.userRole },
         } as TenantAccess,
       };
     case "EXPIRED":

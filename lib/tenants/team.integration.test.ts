@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { databaseTargets, migratedDatabase } from "@/test/databases";
-import { findSession, hashSessionToken } from "../auth/session";
-import { decideAccess, type TenantAccess } from "./gate";
+import { accessOf, openSession } from "@/test/sessions";
+import { findSession } from "../auth/session";
+import { decideAccess } from "./gate";
 import { changeMember, TeamChangeRefused } from "./team";
 import { admitUser } from "./trial";
 
@@ -10,22 +11,16 @@ describe.each(databaseTargets)("the team's admins on $name", (target) => {
   const db = migratedDatabase(target, { poolMax: target.name === "PGlite" ? 1 : 10 });
   const settings = { days: 30, mode: "customer" as const };
 
-  /** A person's access, as the gate gives it for a fresh session. */
-  async function accessOf(userId: string, tenantId: string): Promise<TenantAccess> {
-    const token = randomUUID();
-    await db.prisma.session.create({
-      data: { id: hashSessionToken(token), userId, tenantId, expiresAt: new Date(Date.now() + 3_600_000) },
-    });
-    const decision = decideAccess(await findSession(db.prisma, token));
-    if (decision.kind !== "allowed") throw new Error(decision.kind);
-    return decision.access;
-  }
-
   async function team() {
     const tid = randomUUID();
     const first = await admitUser(db.prisma, { tid, oid: randomUUID(), name: "Adele" }, settings);
     const second = await admitUser(db.prisma, { tid, oid: randomUUID(), name: "Alex" }, settings);
-    return { tid, admin: await accessOf(first.userId, tid), member: await accessOf(second.userId, tid), second };
+    return {
+      tid,
+      admin: await accessOf(db.prisma, first.userId, tid),
+      member: await accessOf(db.prisma, second.userId, tid),
+      second,
+    };
   }
 
   const refusal = (promise: Promise<unknown>) =>
@@ -51,15 +46,7 @@ describe.each(databaseTargets)("the team's admins on $name", (target) => {
 
   it("a suspended person is turned away at their next request", async () => {
     const { admin, second } = await team();
-    const token = randomUUID();
-    await db.prisma.session.create({
-      data: {
-        id: hashSessionToken(token),
-        userId: second.userId,
-        tenantId: admin.tenantId,
-        expiresAt: new Date(Date.now() + 3_600_000),
-      },
-    });
+    const token = await openSession(db.prisma, second.userId, admin.tenantId);
     await changeMember(db.prisma, admin, second.userId, "suspend");
     expect(decideAccess(await findSession(db.prisma, token)).kind).toBe("user-suspended");
   });

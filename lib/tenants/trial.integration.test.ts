@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { databaseTargets, migratedDatabase } from "@/test/databases";
 import { findSession, hashSessionToken } from "../auth/session";
-import { decideAccess, type TenantAccess } from "./gate";
+import { accessOf } from "@/test/sessions";
+import { decideAccess } from "./gate";
 import { listTenantUsers } from "./queries";
 import { recordAdminConsent } from "./lifecycle";
 import { admitUser } from "./trial";
@@ -128,18 +129,9 @@ describe.each(databaseTargets)("trial provisioning on $name", (target) => {
       const tenant = await db.prisma.tenant.findUniqueOrThrow({ where: { id: admission.tenantId } });
       expect(tenant).toMatchObject({ personal: true, status: "TRIAL", displayName: people[index]!.name });
       // Each is the admin of their own workspace only, and sees only themselves.
-      const token = randomUUID();
-      await db.prisma.session.create({
-        data: {
-          id: hashSessionToken(token),
-          userId: admission.userId,
-          tenantId: admission.tenantId,
-          expiresAt: new Date(Date.now() + 3_600_000),
-        },
-      });
-      const decision = decideAccess(await findSession(db.prisma, token));
-      expect(decision.kind).toBe("allowed");
-      const users = await listTenantUsers(db.prisma, (decision as { access: TenantAccess }).access);
+      const access = await accessOf(db.prisma, admission.userId, admission.tenantId);
+      expect(access.user.role).toBe("ADMIN");
+      const users = await listTenantUsers(db.prisma, access);
       expect(users.map((user) => [user.email, user.role])).toEqual([[people[index]!.email, "ADMIN"]]);
     }
     // Signing in again finds the same workspace.

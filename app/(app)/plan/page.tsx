@@ -1,16 +1,14 @@
 import type { Metadata } from "next";
 import { brand } from "@/lib/brand";
 import { config } from "@/lib/config";
-import { db } from "@/lib/db/client";
 import { requireTenantAccess } from "@/lib/tenants/access";
-import { isTenantAdmin } from "@/lib/tenants/roles";
 import { TrialBanner } from "../trial-banner";
 
 export const metadata: Metadata = { title: "Plan" };
 
 export default async function PlanPage() {
   const access = await requireTenantAccess();
-  const admin = await isTenantAdmin(await db(), access);
+  const admin = access.user.role === "ADMIN";
   const upgrade = config().trial.salesContactUrl ?? `mailto:${brand.supportEmail}?subject=Upgrade`;
 
   return (

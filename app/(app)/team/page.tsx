@@ -5,7 +5,6 @@ import { db } from "@/lib/db/client";
 import { requireTenantAccess } from "@/lib/tenants/access";
 import { organizationName } from "@/lib/tenants/gate";
 import { listTenantUsers } from "@/lib/tenants/queries";
-import { isTenantAdmin } from "@/lib/tenants/roles";
 import { When } from "../when";
 import { changeMemberAction } from "./actions";
 
@@ -59,8 +58,9 @@ function MemberActions({
 
 export default async function TeamPage({ searchParams }: { searchParams: Promise<{ done?: string; error?: string }> }) {
   const access = await requireTenantAccess();
-  const prisma = await db();
-  const [users, admin] = await Promise.all([listTenantUsers(prisma, access), isTenantAdmin(prisma, access)]);
+  const users = await listTenantUsers(await db(), access);
+  // Shows or hides the actions; lib/tenants/team.ts checks the role again under its lock.
+  const admin = access.user.role === "ADMIN";
   const { done = "", error = "" } = await searchParams;
   const outcome = [done, error].find((code) => Object.hasOwn(OUTCOMES, code));
   const link = `${config().auth.url ?? ""}/trial`;
