@@ -1,7 +1,8 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startAppServer, type AppServer } from "./support/app-server";
+import { expectNoAxeViolations } from "./support/axe";
 import { emulatorControl } from "./support/emulator-control";
-import { pickAccount } from "./support/emulator-pages";
+import { countAccountPickers, pickAccount } from "./support/emulator-pages";
 
 // The admin sign-up: Entra's admin consent, verified (state bound to the browser, an app-only
 // token from the tenant, the administrator's own sign-in with an admin role), on a production
@@ -28,19 +29,29 @@ async function adminConsent(page: Page, name: RegExp, decision: "Accept" | "Canc
   await pickAccount(page, name, decision);
 }
 
-test("Contoso's administrator signs up the organization; a Contoso user who never consented walks in", async ({
+test("Contoso's administrator signs up the organization, picking their account once; a Contoso user who never consented walks in", async ({
   browser,
 }) => {
   const page = await newPage(browser);
+  const pickers = countAccountPickers(page);
+  const authorizeRequests: URL[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.endsWith("/oauth2/v2.0/authorize")) authorizeRequests.push(url);
+  });
   await page.goto(app.url);
-  await page.getByRole("link", { name: "Sign up your organization (admin)" }).click();
+  await page.getByRole("link", { name: "IT admin? Approve for your whole organization" }).click();
   await page.waitForURL(/\/organizations\/v2\.0\/adminconsent\?/);
   await page.getByRole("button", { name: /Adele Vance/ }).click();
   await expect(page.getByText("Accept for your organization")).toBeVisible();
   await page.getByRole("button", { name: "Accept" }).click();
-  // Proof 2: the administrator's own sign-in to the tenant.
-  await page.getByRole("button", { name: /Adele Vance/ }).click();
-  await page.waitForURL(`${app.url}/dashboard`);
+  // Proof 3, the administrator's own sign-in to the tenant: Microsoft signs in the account that
+  // just consented, with no second account picker.
+  await page.waitForURL(`${app.url}/signup/approved`);
+  expect(pickers()).toBe(1);
+  expect(authorizeRequests).toHaveLength(1);
+  expect(authorizeRequests[0]!.searchParams.get("prompt")).toBeNull();
+  expect(authorizeRequests[0]!.searchParams.get("domain_hint")).toBe(CONTOSO);
 
   const tenant = await app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } });
   expect(tenant).toMatchObject({
@@ -50,6 +61,22 @@ test("Contoso's administrator signs up the organization; a Contoso user who neve
     primaryDomain: "contoso.com",
   });
   expect(tenant.adminConsentedBy).toBe("0a7c1f2e-1b3d-4e5f-8a9b-0c1d2e3f4a01");
+
+  // The sign-up's end: the organization by its name, and what to hand on to colleagues.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Contoso is approved");
+  await expect(page.getByText("nothing more to approve").first()).toBeVisible();
+  const link = page.getByRole("textbox", { name: "Link for your colleagues" });
+  await expect(link).toHaveValue(`${app.url}/trial`);
+  await expect(link).not.toBeEditable();
+  const message = page.getByRole("textbox", { name: "A message to send" });
+  await expect(message).not.toBeEditable();
+  expect(await message.inputValue()).toContain(`\n${app.url}/trial\n`);
+  expect(await message.inputValue()).toContain("Contoso");
+  await expect(page.getByRole("button", { name: "Copy link" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Copy message" })).toBeVisible();
+  await expectNoAxeViolations(page, "/signup/approved");
+  await page.getByRole("link", { name: "Go to your workspace" }).click();
+  await page.waitForURL(`${app.url}/dashboard`);
   await expect(page.getByText("Contoso").first()).toBeVisible();
 
   const alex = await newPage(browser);
@@ -61,9 +88,11 @@ test("Contoso's administrator signs up the organization; a Contoso user who neve
 
 test("Fabrikam (user consent disabled) is unblocked the same way", async ({ browser }) => {
   const page = await newPage(browser);
+  const pickers = countAccountPickers(page);
   await adminConsent(page, /Ian Brooks/);
-  await page.getByRole("button", { name: /Ian Brooks/ }).click();
-  await page.waitForURL(`${app.url}/dashboard`);
+  await page.waitForURL(`${app.url}/signup/approved`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Fabrikam is approved");
+  expect(pickers()).toBe(1);
 
   const jordan = await newPage(browser);
   await jordan.goto(`${app.url}/trial`);
@@ -175,11 +204,24 @@ test("a non-admin is refused: by Entra at the consent, and by the app at the sig
   await adminConsent(jordan, /Jordan Lee/);
   await expect(jordan.getByRole("heading", { name: GENERIC })).toBeVisible();
 
-  // An admin approves, but a non-admin completes the sign-in step: refused, nothing recorded for them.
-  const page = await newPage(browser);
-  await adminConsent(page, /Adele Vance/);
+  // An admin approves, but a non-admin completes the sign-in step: refused, nothing recorded for
+  // them. The sign-in step shows no account picker; Microsoft signs in whoever its session names.
+  // Here that is Megan, who signed in in another tab of the same browser while Adele was on the
+  // admin consent page: the app refuses her from her token (tid, role), not from a picker.
   const consentedAt = (await app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } })).adminConsentedAt;
-  await pickAccount(page, /Megan Bowen/);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${app.url}/signup`);
+  await page.waitForURL(/\/v2\.0\/adminconsent\?/);
+  await page.getByRole("button", { name: /Adele Vance/ }).click();
+  await expect(page.getByText("Accept for your organization")).toBeVisible();
+  const otherTab = await context.newPage();
+  await otherTab.goto(`${app.url}/trial/start?prompt=select_account`);
+  await otherTab.waitForURL(/\/oauth2\/v2\.0\/authorize\?/);
+  await pickAccount(otherTab, /Megan Bowen/);
+  await otherTab.waitForURL(`${app.url}/dashboard`);
+  await page.getByRole("button", { name: "Accept" }).click();
+  await page.waitForURL(/\/signup\/refused\?reason=not-admin$/);
   await expect(page.getByRole("heading", { name: "An administrator must sign up the organization" })).toBeVisible();
   expect((await app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } })).adminConsentedAt).toEqual(consentedAt);
   expect(

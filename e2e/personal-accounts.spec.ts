@@ -1,5 +1,7 @@
 import { expect, test, type Browser } from "@playwright/test";
+import { appUrl } from "./support/app";
 import { startAppServer, type AppServer } from "./support/app-server";
+import { expectNoAxeViolations } from "./support/axe";
 import { pickAccount } from "./support/emulator-pages";
 
 // With ALLOW_PERSONAL_ACCOUNTS=true, each personal Microsoft account (outlook.com, hotmail.com)
@@ -51,4 +53,31 @@ test("two personal accounts each get their own workspace and trial, and see noth
   // Back again: the same workspace, no new one.
   await signIn(browser, /Sam Taylor/);
   expect(await app.prisma.tenant.count()).toBe(2);
+});
+
+// The main deployment (playwright.config.ts) leaves ALLOW_PERSONAL_ACCOUNTS unset: personal
+// accounts are refused there, with a page written for them.
+test("where personal accounts are not allowed, one meets its own page, also when Microsoft refuses it (AADSTS500200)", async ({
+  page,
+}) => {
+  await page.goto("/trial");
+  await page.waitForURL(/\/oauth2\/v2\.0\/authorize\?/);
+  await pickAccount(page, /Sam Taylor/);
+  await page.waitForURL(`${appUrl}/signin/personal-account`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Use your work or school account");
+  await expect(page.getByRole("link", { name: "Sign in with another account" })).toHaveAttribute(
+    "href",
+    "/trial/start?prompt=select_account",
+  );
+  await expectNoAxeViolations(page, "/signin/personal-account");
+
+  // Entra refusing a personal account itself (an app registered for organizations only): the
+  // error page says so in our words, and leads to the same page.
+  const description = "AADSTS500200: User account 'sam.taylor@outlook.com' is a personal Microsoft account.";
+  await page.goto(`/signin/error?error=invalid_request&error_description=${encodeURIComponent(description)}`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Use your work or school account");
+  await expect(page.locator("main")).not.toContainText("sam.taylor@outlook.com");
+  await page.getByRole("link", { name: "Signed in with a personal Microsoft account?" }).click();
+  await page.waitForURL(`${appUrl}/signin/personal-account`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Use your work or school account");
 });

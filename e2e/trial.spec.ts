@@ -86,11 +86,11 @@ test("a Fabrikam user meets Entra's 'Need admin approval' and then the app's pag
   await page.getByRole("button", { name: "Return to the application without granting consent" }).click();
   await page.waitForURL(`${app.url}/signin/error**`);
   await expect(page.getByRole("heading", { name: "Your organization needs to approve this app" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Sign up your organization (admin)" })).toHaveAttribute(
+  await expect(page.getByRole("link", { name: "I'm an administrator: approve for the organization" })).toHaveAttribute(
     "href",
     "/signup",
   );
-  await expect(page.getByText("AADSTS65004", { exact: false }).first()).toBeVisible();
+  await expect(page.getByText("AADSTS90094", { exact: false }).first()).toBeVisible();
 });
 
 test("a personal Microsoft account meets its own page, and no tenant is created for it", async ({ browser }) => {

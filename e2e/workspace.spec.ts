@@ -10,6 +10,7 @@ import { openAccountMenu } from "./support/workspace";
 const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 const PAGES = [
   ["/dashboard", "Overview"],
+  ["/notes", "Notes"],
   ["/team", "Team"],
   ["/settings", "Settings"],
   ["/plan", "Plan"],
@@ -133,4 +134,63 @@ test("a tenant admin promotes a colleague, suspends and reactivates them; a memb
   expect(events.map((event) => event.actor)).toEqual(
     expect.arrayContaining([expect.stringContaining("0a7c1f2e-1b3d-4e5f-8a9b-0c1d2e3f4a02")]),
   );
+});
+
+test("the sample product feature: a note written by one person is the organization's, and only its author or an admin deletes it", async ({
+  browser,
+}) => {
+  const megan = await signIn(browser, /Megan Bowen/, "desktop"); // the first of Contoso: its admin
+  const alex = await signIn(browser, /Alex Wilber/, "desktop");
+  await alex.goto(`${app.url}/notes`);
+  await alex.getByLabel("Title").fill("Quarterly review");
+  await alex.getByLabel("Text").fill("Slides are in the shared folder.");
+  await alex.getByRole("button", { name: "Add note" }).click();
+  await expect(alex.getByRole("status")).toHaveText("Your note is added.");
+
+  await megan.goto(`${app.url}/notes`);
+  await expect(megan.getByText("Slides are in the shared folder.")).toBeVisible();
+  await megan.getByLabel("Title").fill("Megan's own note");
+  await megan.getByRole("button", { name: "Add note" }).click();
+  await alex.goto(`${app.url}/notes`);
+  // Alex, a member, may delete his own note, not his admin's.
+  await expect(alex.getByRole("button", { name: `Delete the note "Megan's own note"` })).toHaveCount(0);
+  await megan.goto(`${app.url}/notes`);
+  await megan.getByRole("button", { name: 'Delete the note "Quarterly review"' }).click();
+  await expect(megan.getByRole("status")).toHaveText("The note is deleted.");
+  await expect(megan.getByText("Slides are in the shared folder.")).toHaveCount(0);
+  const events = await app.prisma.auditEvent.findMany({ where: { type: { in: ["note.added", "note.deleted"] } } });
+  expect(events.map((event) => event.type).sort()).toEqual(["note.added", "note.added", "note.deleted"]);
+});
+
+test("an admin confirms the contact read from their account and corrects the organization's name; a member only reads them", async ({
+  browser,
+}) => {
+  const megan = await signIn(browser, /Megan Bowen/, "desktop");
+  await megan.goto(`${app.url}/settings`);
+  // What Megan's account says is proposed, to confirm or correct.
+  await expect(megan.getByLabel("E-mail")).toHaveValue("megan@contoso.com");
+  await expect(megan.getByRole("button", { name: "Confirm and save" })).toBeVisible();
+
+  // A mistake is named in our words, and what was typed stays in the form.
+  await megan.getByLabel("Organization name").fill("Contoso Pharmaceuticals");
+  await megan.getByLabel("Phone").fill("call me");
+  await megan.getByRole("button", { name: "Confirm and save" }).click();
+  await expect(megan.getByRole("main").getByRole("alert")).toHaveText("Some details need a correction: see below.");
+  await expect(megan.getByText("Enter a phone number such as +1 425 555 0100, or leave it empty.")).toBeVisible();
+  await expect(megan.getByLabel("Organization name")).toHaveValue("Contoso Pharmaceuticals");
+  await expectAccessibleAndContained(megan, "settings with an error");
+
+  await megan.getByLabel("Phone").fill("+1 425 555 0100");
+  await megan.getByRole("button", { name: "Confirm and save" }).click();
+  await expect(megan.getByRole("status")).toHaveText("Saved.");
+  // The shell's header follows at once.
+  await expect(megan.getByRole("link", { name: "Contoso Pharmaceuticals" })).toBeVisible();
+  const tenant = await app.prisma.tenant.findFirstOrThrow({ where: { displayName: "Contoso Pharmaceuticals" } });
+  expect(tenant).toMatchObject({ contactEmail: "megan@contoso.com", contactPhone: "+1 425 555 0100" });
+
+  const alex = await signIn(browser, /Alex Wilber/, "desktop");
+  await alex.goto(`${app.url}/settings`);
+  await expect(alex.getByText("Only your organization's admins can change these settings.")).toBeVisible();
+  await expect(alex.getByRole("textbox")).toHaveCount(0);
+  await expect(alex.getByText("Megan Bowen · megan@contoso.com")).toBeVisible();
 });

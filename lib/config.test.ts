@@ -1,6 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, LOCAL_EMULATOR_CLIENT_ID, parseConfig, parseDatabaseConfig, parseOperatorConfig } from "./config";
+import {
+  ConfigError,
+  LOCAL_EMULATOR_CLIENT_ID,
+  parseBrandConfig,
+  parseConfig,
+  parseDatabaseConfig,
+  parseOperatorConfig,
+} from "./config";
 
 /** The least a server needs: a session secret and an Entra app registration. */
 const base = {
@@ -164,6 +171,62 @@ describe("parseConfig", () => {
   });
 });
 
+describe("the product's and company's names and the support address", () => {
+  it("default to the template's placeholders, also when the variables are empty", () => {
+    const defaults = {
+      productName: "AppSource SaaS Starter",
+      companyName: "Your company",
+      supportEmail: "support@example.com",
+    };
+    expect(parseConfig(env()).brand).toEqual(defaults);
+    expect(parseConfig(env({ PRODUCT_NAME: "", COMPANY_NAME: "", SUPPORT_EMAIL: "" })).brand).toEqual(defaults);
+    expect(parseBrandConfig({})).toEqual(defaults);
+  });
+
+  it("take PRODUCT_NAME, COMPANY_NAME and SUPPORT_EMAIL, trimmed", () => {
+    const values = {
+      PRODUCT_NAME: " Contoso Notes ",
+      COMPANY_NAME: "Contoso Ltd.",
+      SUPPORT_EMAIL: " help@contoso.com",
+    };
+    const expected = { productName: "Contoso Notes", companyName: "Contoso Ltd.", supportEmail: "help@contoso.com" };
+    expect(parseConfig(env(values)).brand).toEqual(expected);
+    expect(
+      parseConfig(
+        env({
+          ...values,
+          NODE_ENV: "production",
+          DATABASE_URL: "postgresql://db/app",
+          AUTH_URL: "https://app.example.com",
+        }),
+      ).brand,
+    ).toEqual(expected);
+    // npm run entra:register reads them without any sign-in settings.
+    expect(parseBrandConfig(values)).toEqual(expected);
+  });
+
+  it("refuse a support address that is not an e-mail address, naming SUPPORT_EMAIL, at start and in the tools", () => {
+    for (const value of ["support", "mailto:support@example.com", "help@contoso.com?subject=x", "a b@contoso.com"]) {
+      expect(problemsOf(env({ SUPPORT_EMAIL: value }))).toEqual([
+        "SUPPORT_EMAIL: expected an e-mail address, such as support@example.com",
+      ]);
+    }
+    expect(() => parseBrandConfig({ SUPPORT_EMAIL: "support" })).toThrow(
+      /Invalid configuration \(see \.env\.example\):\n {2}- SUPPORT_EMAIL: expected an e-mail address/,
+    );
+  });
+
+  it("refuse a name that is blank, too long or on several lines, naming the variable", () => {
+    expect(problemsOf(env({ PRODUCT_NAME: "   ", COMPANY_NAME: "x".repeat(101) }))).toEqual([
+      "PRODUCT_NAME: expected a name of 1 to 100 characters",
+      "COMPANY_NAME: expected a name of 1 to 100 characters",
+    ]);
+    expect(problemsOf(env({ COMPANY_NAME: "Contoso\nLtd." }))).toEqual([
+      "COMPANY_NAME: expected a name on one line, without control characters",
+    ]);
+  });
+});
+
 describe("parseConfig in production (NODE_ENV=production)", () => {
   const database = "postgresql://app:pw@db.example.com:5432/app?sslmode=require";
   const production = (extra: Record<string, string> = {}) =>
@@ -249,6 +312,42 @@ describe("parseConfig in production (NODE_ENV=production)", () => {
     expect(parseConfig(production({ AUTH_URL: "http://localhost:3000" })).auth.url).toBe("http://localhost:3000");
     expect(problemsOf(env({ AUTH_URL: "https://app.example.com/app" }))).toEqual([
       "AUTH_URL: expected the app's origin only (scheme, host and port), such as https://app.example.com",
+    ]);
+  });
+});
+
+describe("the marketplace in parseConfig", () => {
+  const marketplace = {
+    MARKETPLACE_TENANT_ID: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    MARKETPLACE_CLIENT_ID: "5b0a2b6e-2c3d-4e5f-8a9b-0c1d2e3f4a5b",
+    MARKETPLACE_CLIENT_SECRET: "fulfillment-secret",
+  };
+
+  it("is off unless configured, and nothing else changes", () => {
+    expect(parseConfig(env())).toMatchObject({ marketplace: null, marketplaceBeneficiaryAdminsMayActivate: false });
+  });
+
+  it("is on with the fulfillment app's settings, at Microsoft's API unless told otherwise", () => {
+    expect(parseConfig(env({ ...marketplace, MARKETPLACE_BENEFICIARY_ADMINS_MAY_ACTIVATE: "true" }))).toMatchObject({
+      marketplace: {
+        tenantId: marketplace.MARKETPLACE_TENANT_ID,
+        clientId: marketplace.MARKETPLACE_CLIENT_ID,
+        credential: { kind: "secret", secret: "fulfillment-secret" },
+        apiUrl: "https://marketplaceapi.microsoft.com/api",
+      },
+      marketplaceBeneficiaryAdminsMayActivate: true,
+    });
+  });
+
+  it("names at startup what a half-configured marketplace lacks, never a value", () => {
+    const problems = problemsOf(env({ MARKETPLACE_CLIENT_SECRET: "fulfillment-secret" }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^MARKETPLACE_TENANT_ID: required: the marketplace is configured/),
+      expect.stringMatching(/^MARKETPLACE_CLIENT_ID: required: the marketplace is configured/),
+    ]);
+    expect(problems.join("\n")).not.toContain("fulfillment-secret");
+    expect(problemsOf(env({ ...marketplace, MARKETPLACE_BENEFICIARY_ADMINS_MAY_ACTIVATE: "yes" }))).toEqual([
+      'MARKETPLACE_BENEFICIARY_ADMINS_MAY_ACTIVATE: expected "true" or "false"',
     ]);
   });
 });

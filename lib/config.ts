@@ -2,6 +2,13 @@
 // A wrong value stops the server at start with a message that names the variable and what is
 // expected (see instrumentation.ts); nothing else in the app reads process.env directly.
 import { hkdfSync } from "node:crypto";
+import { ConfigError } from "./config-error";
+import {
+  marketplaceConfigOf,
+  marketplaceShape,
+  requireCompleteMarketplace,
+  type MarketplaceConfig,
+} from "./marketplace/config";
 import { z } from "zod";
 
 /** A trimmed string that parses as a URL for which `test` holds. */
@@ -65,6 +72,32 @@ const integer = (min: number, max: number) =>
     .min(min, `expected a whole number from ${min} to ${max}`)
     .max(max, `expected a whole number from ${min} to ${max}`);
 
+/** A name people read in the header, the footer, the legal pages and Entra's consent screen. */
+const displayName = z
+  .string()
+  .trim()
+  .min(1, "expected a name of 1 to 100 characters")
+  .max(100, "expected a name of 1 to 100 characters")
+  .regex(/^[^\p{Cc}]*$/u, "expected a name on one line, without control characters");
+
+/**
+ * The product and who sells it, as customers see them (lib/brand.ts). Read by the pages and by
+ * `npm run entra:register` (the registration's display name), which has no sign-in settings.
+ */
+const brandShape = {
+  PRODUCT_NAME: optional(displayName).default("AppSource SaaS Starter"),
+  COMPANY_NAME: optional(displayName).default("Your company"),
+  // Rendered into mailto: links (`mailto:${address}?subject=...`): an address only, no query.
+  SUPPORT_EMAIL: optional(
+    z
+      .string()
+      .trim()
+      .pipe(z.email({ error: "expected an e-mail address, such as support@example.com" })),
+  ).default("support@example.com"),
+};
+
+const brandSchema = z.object(brandShape);
+
 /** What the database needs: enough for `npm run db:migrate` and `npm run tenants`. */
 const databaseShape = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -107,6 +140,7 @@ const operatorSchema = z.object({ ...databaseShape, TRIAL_DAYS: trialDays }).sup
 const schema = z
   .object({
     ...databaseShape,
+    ...brandShape,
 
     AUTH_SECRET: z
       .string({ error: "required: a random secret of at least 32 characters (openssl rand -base64 32)" })
@@ -153,8 +187,22 @@ const schema = z
     ),
     /** Set by scripts/with-emulator.ts when it points the app at the local Entra ID emulator. */
     ENTRA_EMULATOR: optional(z.enum(["1"], { error: 'expected "1" or nothing' })),
+    // The transactable offer's fulfillment app (lib/marketplace/config.ts): off unless configured.
+    ...marketplaceShape,
+    /** Whether an admin of the beneficiary's organization may activate a purchase, not only its purchaser. */
+    MARKETPLACE_BENEFICIARY_ADMINS_MAY_ACTIVATE: optional(
+      z.enum(["true", "false"], { error: 'expected "true" or "false"' }),
+    ).default("false"),
+    /** Set by scripts/with-emulator.ts: the local marketplace's purchase page, linked in development. */
+    MARKETPLACE_EMULATOR_URL: optional(
+      urlWhere(
+        (url) => ["http:", "https:"].includes(url.protocol),
+        "expected the local marketplace's page, such as http://localhost:4010/marketplace",
+      ),
+    ),
   })
   .superRefine(requireDatabaseServer, always)
+  .superRefine(requireCompleteMarketplace, always)
   .superRefine(requireEntraApp, always)
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
@@ -247,6 +295,14 @@ function publicUrlOf(env: HostEnv): string | undefined {
 
 export type Config = {
   nodeEnv: "development" | "production" | "test";
+  brand: {
+    /** PRODUCT_NAME */
+    productName: string;
+    /** COMPANY_NAME: the vendor, named in the footer and the legal pages. */
+    companyName: string;
+    /** SUPPORT_EMAIL */
+    supportEmail: string;
+  };
   auth: { secret: string; url?: string };
   trial: {
     days: number;
@@ -256,6 +312,12 @@ export type Config = {
     salesContactUrl?: string;
   };
   graphUrl: string;
+  /** The SaaS Fulfillment API v2 settings; null when the marketplace is off. */
+  marketplace: MarketplaceConfig | null;
+  /** MARKETPLACE_BENEFICIARY_ADMINS_MAY_ACTIVATE */
+  marketplaceBeneficiaryAdminsMayActivate: boolean;
+  /** The local marketplace's purchase page (npm run dev only). */
+  marketplaceEmulatorUrl?: string;
   /** AES-256-GCM key of the token cache. */
   tokenCacheKey: Buffer;
   entra: {
@@ -282,12 +344,7 @@ export type Config = {
       };
 };
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration (see .env.example):\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 
@@ -318,6 +375,15 @@ function databaseConfigOf(parsed: z.infer<typeof databaseSchema>): Config["datab
     : { kind: "embedded", dataDir: parsed.EMBEDDED_DB_DIR, connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS };
 }
 
+function brandConfigOf(parsed: z.infer<typeof brandSchema>): Config["brand"] {
+  return { productName: parsed.PRODUCT_NAME, companyName: parsed.COMPANY_NAME, supportEmail: parsed.SUPPORT_EMAIL };
+}
+
+/** The names and the support address alone, for command-line tools that do not sign anyone in. */
+export function parseBrandConfig(env: Env): Config["brand"] {
+  return brandConfigOf(parseWith(brandSchema, env));
+}
+
 /** The database settings alone, for command-line tools that do not sign anyone in. */
 export function parseDatabaseConfig(env: Env): Config["database"] {
   return databaseConfigOf(parseWith(databaseSchema, env));
@@ -334,6 +400,7 @@ export function parseConfig(env: Env): Config {
   const parsed = parseWith(schema, env);
   return {
     nodeEnv: parsed.NODE_ENV,
+    brand: brandConfigOf(parsed),
     auth: { secret: parsed.AUTH_SECRET, url: publicUrlOf(parsed) },
     trial: {
       days: parsed.TRIAL_DAYS,
@@ -342,6 +409,9 @@ export function parseConfig(env: Env): Config {
       salesContactUrl: parsed.SALES_CONTACT_URL,
     },
     graphUrl: parsed.MICROSOFT_GRAPH_URL.replace(/\/$/, ""),
+    marketplace: marketplaceConfigOf(parsed),
+    marketplaceBeneficiaryAdminsMayActivate: parsed.MARKETPLACE_BENEFICIARY_ADMINS_MAY_ACTIVATE === "true",
+    marketplaceEmulatorUrl: parsed.MARKETPLACE_EMULATOR_URL,
     tokenCacheKey: parsed.TOKEN_CACHE_KEY
       ? Buffer.from(parsed.TOKEN_CACHE_KEY, "base64")
       : Buffer.from(hkdfSync("sha256", parsed.AUTH_SECRET, "", "appsource token cache", 32)),
@@ -367,4 +437,15 @@ export function config(): Config {
     if (cached.auth.url) process.env.AUTH_URL = cached.auth.url;
   }
   return cached;
+}
+
+let cachedBrand: Config["brand"] | undefined;
+
+/**
+ * The names and the support address of this process (lib/brand.ts). The server checks them at
+ * start with the rest of config(); `npm run entra:register` reads them without sign-in settings.
+ */
+export function brandConfig(): Config["brand"] {
+  cachedBrand ??= cached?.brand ?? parseBrandConfig(process.env);
+  return cachedBrand;
 }

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { brand } from "../lib/brand";
+import { ConfigError } from "../lib/config";
 import {
   type ApplicationManifest,
   InvalidAppUrlError,
@@ -46,7 +47,17 @@ if (options.help) {
   process.exit(0);
 }
 if (!options.url) usageError("--url: required, the app's public URL, such as https://app.example.com");
-const displayName = (options.name ?? brand.productName).trim();
+/** The product's name: --name, else PRODUCT_NAME (lib/config.ts), else the template's. */
+function productName(): string {
+  try {
+    return brand.productName;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+const displayName = (options.name ?? productName()).trim();
 if (!displayName) usageError("--name: must not be empty (customers see it on the consent screen)");
 const personalAccounts = options["personal-accounts"];
 const baseUrl = options.url;
@@ -60,7 +71,8 @@ try {
 }
 
 // `az ad app create` sets the fields it has flags for, always as a multi-organization app; the rest
-// of the manifest (audience, token version, groupMembershipClaims) is PATCHed right after through
+// of the manifest (audience, token version, groupMembershipClaims, the privacy statement and terms
+// of use URLs in `info`, which az has no flags for) is PATCHed right after through
 // Microsoft Graph, in one request: Graph refuses the personal-account audience unless
 // api.requestedAccessTokenVersion is 2 (apiApplication resource type), which az cannot set.
 const { web, requiredResourceAccess, optionalClaims, ...patch } = manifest;
@@ -251,6 +263,8 @@ console.info(
     "   Partner Network ID (https://learn.microsoft.com/entra/identity-platform/publisher-verification-overview).",
     '   Unverified multi-tenant apps show "unverified" on the consent screen, and many organizations block',
     "   user consent to them.",
+    `4. The consent screen links to ${manifest.info.privacyStatementUrl} and ${manifest.info.termsOfServiceUrl}:`,
+    "   replace the template text of app/privacy and app/terms with your own before customers see them.",
   ].join("\n"),
 );
 if (servicePrincipalError) {

@@ -134,6 +134,10 @@ describe.concurrent("scripts/register-entra-app.ts (npm run entra:register)", ()
     expect(fileOf(patch, "--body")).toEqual({
       displayName: `Contoso's "Notes" app`,
       signInAudience: "AzureADMultipleOrgs",
+      info: {
+        privacyStatementUrl: "https://app.example.com/privacy",
+        termsOfServiceUrl: "https://app.example.com/terms",
+      },
       groupMembershipClaims: "DirectoryRole",
       api: { requestedAccessTokenVersion: 2 },
     });

@@ -6,6 +6,8 @@ import { usePathname } from "next/navigation";
 
 const PAGES = [
   { href: "/dashboard", label: "Overview" },
+  // Your product's pages (app/(app)/(product)/) go here, after the Overview.
+  { href: "/notes", label: "Notes" },
   { href: "/team", label: "Team" },
   { href: "/settings", label: "Settings" },
   { href: "/plan", label: "Plan" },

@@ -14,3 +14,18 @@ export async function pickAccount(page: Page, name: RegExp, decision: "Accept" |
   const asked = page.getByRole("heading", { name: "Permissions requested" });
   if (await asked.isVisible()) await page.getByRole("button", { name: decision }).click();
 }
+
+/**
+ * Counts, from now on, the pages the emulator shows `page` at the start of a sign-in or an admin
+ * consent: its authorize or adminconsent address answering with a page (200) rather than sending
+ * the browser on (302). Where consent is already given, as after an admin consent, that page is
+ * the account picker; a sign-in that reuses Microsoft's session shows none.
+ */
+export function countAccountPickers(page: Page): () => number {
+  let count = 0;
+  page.on("response", (response) => {
+    if (response.request().isNavigationRequest() && response.status() === 200 && onPicker(new URL(response.url())))
+      count++;
+  });
+  return () => count;
+}

@@ -8,7 +8,14 @@ import { randomUUID } from "node:crypto";
 import { safeLogValue } from "../log";
 
 export type SignInProblem =
-  | "consent-missing"
+  /** The person saw the permission screen and did not accept it. */
+  | "declined"
+  /** Only an administrator can approve the app for this organization. */
+  | "needs-admin-approval"
+  /** The same, and the person already sent a request through Entra's admin consent workflow. */
+  | "admin-approval-requested"
+  /** A personal Microsoft account where the app takes work or school accounts only. */
+  | "personal-account"
   | "not-assigned"
   | "account-elsewhere"
   | "blocked-by-policy"
@@ -20,10 +27,12 @@ export type SignInProblem =
 
 /** Entra's AADSTS numbers the page has words for. */
 const AADSTS: Record<string, SignInProblem> = {
-  "65001": "consent-missing", // consent not granted
-  "65004": "consent-missing", // the user declined (also: "Return without granting consent")
-  "90094": "consent-missing", // admin approval required
-  "90095": "consent-missing", // admin consent workflow: request sent
+  "65004": "declined", // the user declined consent (the permission screen's Cancel)
+  "65001": "declined", // consent not granted (prompt=none, or a consent screen left unanswered)
+  "90094": "needs-admin-approval", // admin approval required ("Need admin approval": Return to the application)
+  "90093": "needs-admin-approval", // the permissions asked for need an administrator's consent
+  "90095": "admin-approval-requested", // admin consent workflow: the request went to the reviewers
+  "500200": "personal-account", // a personal Microsoft account, at an app for organizations only
   "50105": "not-assigned", // the app requires assignment, and the user has none
   "50020": "account-elsewhere", // the account is not in the tenant it signed in to
   "53003": "blocked-by-policy", // Conditional Access
@@ -38,8 +47,8 @@ const ERRORS: Record<string, SignInProblem> = {
   Configuration: "interrupted",
   OAuthCallbackError: "interrupted",
   CallbackRouteError: "interrupted",
-  access_denied: "consent-missing",
-  consent_required: "consent-missing",
+  access_denied: "declined", // without an AADSTS number: most often the permission screen's Cancel
+  consent_required: "declined",
   interaction_required: "more-verification",
 };
 

@@ -5,6 +5,7 @@ import {
   appBaseUrl,
   appRegistrationEnvironment,
   appRegistrationManifest,
+  legalUrls,
   redirectUris,
 } from "./app-registration";
 
@@ -35,6 +36,21 @@ describe("appRegistrationManifest", () => {
       "https://app.example.com:8443/api/auth/callback/microsoft-entra-id",
       "https://app.example.com:8443/signup/callback",
     ]);
+  });
+
+  it("links the consent screen to the app's own privacy statement and terms of use", () => {
+    expect(manifest("https://app.example.com/").info).toEqual({
+      privacyStatementUrl: "https://app.example.com/privacy",
+      termsOfServiceUrl: "https://app.example.com/terms",
+    });
+    expect(manifest("https://App.Example.com:8443").info).toEqual({
+      privacyStatementUrl: "https://app.example.com:8443/privacy",
+      termsOfServiceUrl: "https://app.example.com:8443/terms",
+    });
+    expect(manifest("http://localhost:3000", true).info.termsOfServiceUrl).toBe("http://localhost:3000/terms");
+    // The same origin as the redirect URIs: one URL typed, nothing to keep in step by hand.
+    const { web, info } = manifest("https://app.example.com");
+    for (const url of Object.values(info)) expect(new URL(url).origin).toBe(new URL(web.redirectUris[0]!).origin);
   });
 
   it("signs in work and school accounts of any organization, and personal accounts only when asked", () => {
@@ -96,13 +112,17 @@ describe("appRegistrationManifest", () => {
   });
 });
 
-describe("appBaseUrl and redirectUris", () => {
+describe("appBaseUrl, redirectUris and legalUrls", () => {
   it("normalize to the origin", () => {
     expect(appBaseUrl(" https://app.example.com/ ")).toBe("https://app.example.com");
     expect(redirectUris("http://localhost:3000/")).toEqual([
       "http://localhost:3000/api/auth/callback/microsoft-entra-id",
       "http://localhost:3000/signup/callback",
     ]);
+    expect(legalUrls("https://app.example.com//")).toEqual({
+      privacyStatementUrl: "https://app.example.com/privacy",
+      termsOfServiceUrl: "https://app.example.com/terms",
+    });
   });
 });
 

@@ -1,7 +1,8 @@
 // The Microsoft Entra app registration the app needs, as data: what `npm run entra:register`
 // creates (scripts/register-entra-app.ts), what the README's portal steps describe, and what the
 // local emulator registers. One source, so the scopes sign-in asks for, the permissions customers
-// consent to and the redirect URIs Entra accepts cannot drift apart.
+// consent to, the redirect URIs Entra accepts and the legal pages the consent screen links to
+// cannot drift apart.
 
 /** Microsoft Graph's application id, the same in every tenant. */
 export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
@@ -40,6 +41,9 @@ const GRAPH_PERMISSION_IDS: Record<DelegatedScope | ApplicationPermission, strin
 export const SIGN_IN_CALLBACK_PATH = "/api/auth/callback/microsoft-entra-id";
 /** Where Entra returns the admin consent of the organization sign-up (app/signup/callback). */
 export const ADMIN_CONSENT_CALLBACK_PATH = "/signup/callback";
+/** The app's privacy statement and terms of use (app/privacy, app/terms), linked from the consent screen. */
+export const PRIVACY_STATEMENT_PATH = "/privacy";
+export const TERMS_OF_SERVICE_PATH = "/terms";
 
 /** The authority of every Entra sign-in, for work, school and personal accounts alike. */
 export const MULTI_TENANT_ISSUER = "https://login.microsoftonline.com/common/v2.0";
@@ -54,6 +58,8 @@ export type ApplicationManifest = {
     redirectUris: string[];
     implicitGrantSettings: { enableIdTokenIssuance: boolean; enableAccessTokenIssuance: boolean };
   };
+  /** Microsoft Graph's `informationalUrl`: the links of the consent screen. */
+  info: { privacyStatementUrl: string; termsOfServiceUrl: string };
   requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: "Scope" | "Role" }[] }[];
   optionalClaims: { idToken: { name: string; essential: boolean }[] };
   groupMembershipClaims: "DirectoryRole";
@@ -118,6 +124,19 @@ export function redirectUris(baseUrl: string): [signIn: string, adminConsent: st
   return [`${origin}${SIGN_IN_CALLBACK_PATH}`, `${origin}${ADMIN_CONSENT_CALLBACK_PATH}`];
 }
 
+/**
+ * The privacy statement and terms of use, as the application's `info` names them. A multi-tenant
+ * app without both gets a warning on its consent screen ("Configure terms of service and privacy
+ * statement for an app", https://learn.microsoft.com/entra/identity-platform/howto-add-terms-of-service-privacy-statement).
+ */
+export function legalUrls(baseUrl: string): ApplicationManifest["info"] {
+  const origin = baseUrl.replace(/\/+$/, "");
+  return {
+    privacyStatementUrl: `${origin}${PRIVACY_STATEMENT_PATH}`,
+    termsOfServiceUrl: `${origin}${TERMS_OF_SERVICE_PATH}`,
+  };
+}
+
 /** Microsoft Graph's delegated scopes and app roles, as `requiredResourceAccess` names them. */
 export function requiredResourceAccess(): ApplicationManifest["requiredResourceAccess"] {
   return [
@@ -145,14 +164,17 @@ export function appRegistrationManifest({
   displayName: string;
   personalAccounts: boolean;
 }): ApplicationManifest {
+  const origin = appBaseUrl(baseUrl);
   return {
     displayName,
     signInAudience: personalAccounts ? "AzureADandPersonalMicrosoftAccount" : "AzureADMultipleOrgs",
     web: {
-      redirectUris: redirectUris(appBaseUrl(baseUrl)),
+      redirectUris: redirectUris(origin),
       // The code flow with PKCE only: no token ever travels in a URL fragment (implicit grant off).
       implicitGrantSettings: { enableIdTokenIssuance: false, enableAccessTokenIssuance: false },
     },
+    // The consent screen links to both pages, served by the app itself.
+    info: legalUrls(origin),
     requiredResourceAccess: requiredResourceAccess(),
     // ID tokens carry `email` only when asked (Optional claims reference); the app shows it.
     optionalClaims: { idToken: [{ name: "email", essential: false }] },

@@ -3,14 +3,20 @@
 // Entra app that calls the SaaS Fulfillment API v2; Microsoft recommends a single-tenant app
 // separate from the multi-tenant sign-in app, hence variables of its own.
 //
-// Made to be merged into lib/config.ts: spread `marketplaceShape` into its schema, add
-// `.superRefine(requireCompleteMarketplace, always)`, and set `marketplace: marketplaceConfigOf(parsed)`.
-// Until then `parseMarketplaceConfig(env)` parses these variables alone.
+// lib/config.ts spreads `marketplaceShape` into its schema, checks `requireCompleteMarketplace`
+// and sets `marketplace: marketplaceConfigOf(parsed)`; `parseMarketplaceConfig(env)` parses these
+// variables alone (tests, scripts).
 import { createPrivateKey } from "node:crypto";
 import { z } from "zod";
-import { ConfigError } from "../config";
+import { ConfigError } from "../config-error";
 
 export const DEFAULT_MARKETPLACE_API_URL = "https://marketplaceapi.microsoft.com/api";
+
+/**
+ * The fulfillment app npm run dev registers in the local marketplace's publisher tenant (the
+ * emulator's "Adatum Software"), as LOCAL_EMULATOR_CLIENT_ID is the sign-in app's.
+ */
+export const LOCAL_MARKETPLACE_CLIENT_ID = "8e3f6a2d-9b4c-4d7e-a1f5-6c2b9d8e7f04";
 
 export type MarketplaceCredential =
   | { kind: "secret"; secret: string }

@@ -24,11 +24,18 @@ describe("one lifecycle", () => {
       const sqlWrite = /(UPDATE|INSERT INTO|DELETE FROM)\s+"?tenant"?\b/i.test(text);
       if (prismaWrite || sqlWrite) writers.push(file.split(path.sep).join("/"));
     }
-    expect(writers.sort()).toEqual(["lib/tenants/lifecycle.ts", "lib/tenants/organization.ts"]);
+    expect(writers.sort()).toEqual([
+      "lib/tenants/lifecycle.ts",
+      "lib/tenants/organization.ts",
+      "lib/tenants/settings.ts",
+    ]);
     // organization.ts writes the name and domain read from Microsoft Graph, nothing else.
     const organization = readFileSync("lib/tenants/organization.ts", "utf8");
     const data = [...organization.matchAll(/data: \{([^}]*)\}/g)].map((match) => match[1]!.trim());
     expect(data).toEqual(["displayName: details.displayName, primaryDomain: details.defaultDomain"]);
+    // settings.ts writes the name and the contact person an admin entered, nothing of the lifecycle.
+    const settings = readFileSync("lib/tenants/settings.ts", "utf8");
+    expect(settings).not.toMatch(/status|trial|consentType|consentRevoked|adminConsented|personal/i);
   });
 
   it("names, for every transition, where it may start and who may ask", () => {

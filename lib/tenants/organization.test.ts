@@ -46,7 +46,7 @@ const { learnOrganizationAtSignIn, refreshOrganization } = await import("./organ
 
 const TID = "4a1e9b5c-2f3d-4c8a-9e6b-1d2c3b4a5f60";
 const updates: unknown[] = [];
-const prisma = { tenant: { update: async (args: unknown) => updates.push(args) } } as never;
+const prisma = { tenant: { updateMany: async (args: unknown) => updates.push(args) } } as never;
 const notInstalled = () => new AppNotInstalledError(TID, "700016");
 
 describe("reading the organization's details", () => {
@@ -65,7 +65,12 @@ describe("reading the organization's details", () => {
       "graph",
     );
     expect(graph.tokens).toEqual(["delegated"]);
-    expect(updates).toEqual([{ where: { id: TID }, data: { displayName: "Contoso", primaryDomain: "contoso.com" } }]);
+    expect(updates).toEqual([
+      {
+        where: { id: TID, displayNameCorrectedAt: null },
+        data: { displayName: "Contoso", primaryDomain: "contoso.com" },
+      },
+    ]);
     expect(entra.calls).toBe(0);
     expect(revoked).toEqual([]);
   });
@@ -77,7 +82,10 @@ describe("reading the organization's details", () => {
       "email-domain",
     );
     expect(updates).toEqual([
-      { where: { id: TID }, data: { displayName: "contoso.com", primaryDomain: "contoso.com" } },
+      {
+        where: { id: TID, displayNameCorrectedAt: null },
+        data: { displayName: "contoso.com", primaryDomain: "contoso.com" },
+      },
     ]);
     expect(await learnOrganizationAtSignIn(prisma, TID, { email: "not an address" })).toBe("unknown");
     warn.mockRestore();

@@ -19,9 +19,10 @@ import {
 } from "../entra/msal";
 import { markConsentRevoked } from "./lifecycle";
 
+// A name an admin corrected in Settings (lib/tenants/settings.ts) stays: Graph does not overwrite it.
 function saveDetails(prisma: Database, tid: string, details: Pick<Organization, "displayName" | "defaultDomain">) {
-  return prisma.tenant.update({
-    where: { id: tid },
+  return prisma.tenant.updateMany({
+    where: { id: tid, displayNameCorrectedAt: null },
     data: { displayName: details.displayName, primaryDomain: details.defaultDomain },
   });
 }

@@ -16,7 +16,9 @@ const EVENT_TEXT: Record<string, string> = {
   "tenant.trial_approved": "Trial approved",
   "tenant.trial_extended": "Trial extended",
   "tenant.admin_consented": "An administrator approved the app for the organization",
-  "tenant.activated": "Subscription activated",
+  "tenant.activated": "The organization's account is now paid",
+  "subscription.activated": "A marketplace subscription was activated",
+  "tenant.settings_changed": "The organization's settings were changed",
   "tenant.suspended": "Access suspended",
   "tenant.reinstated": "Access restored",
   "user.joined": "A colleague joined",
@@ -24,6 +26,8 @@ const EVENT_TEXT: Record<string, string> = {
   "user.demoted": "An admin was made a member",
   "user.suspended": "A colleague's access was suspended",
   "user.reactivated": "A colleague's access was restored",
+  "note.added": "A note was added",
+  "note.deleted": "A note was deleted",
 };
 
 export default async function OverviewPage() {

@@ -14,5 +14,7 @@ export async function GET(): Promise<Response> {
   const prisma = await db();
   const session = await findSession(prisma, (await cookies()).get(sessionCookie().name)?.value);
   const outcome = await completeAdminSignup(prisma, progress, session);
-  redirect(outcome.ok ? "/dashboard" : outcome.reason ? `/signup/refused?reason=${outcome.reason}` : "/signup/refused");
+  redirect(
+    outcome.ok ? "/signup/approved" : outcome.reason ? `/signup/refused?reason=${outcome.reason}` : "/signup/refused",
+  );
 }
