@@ -1,4 +1,5 @@
-// npm run emulator: the local Entra ID emulator on its own, for poking at it by hand.
+// npm run emulator: the local Entra ID emulator and local marketplace on their own, for poking
+// at them by hand (and for e2e/support/emulator-process.ts).
 // (npm run dev starts it for you; see scripts/with-emulator.ts.)
 import { startEmulator } from "./server";
 
@@ -9,7 +10,10 @@ const emulator = await startEmulator({
 });
 console.info(`Local Entra ID emulator
   pages (browser):        ${emulator.frontUrl}
-  issuer, token, Graph:   ${emulator.backUrl}/{tenant}/v2.0  (trust ${emulator.caPath})`);
+  issuer, token, Graph:   ${emulator.backUrl}/{tenant}/v2.0  (trust ${emulator.caPath})
+Local marketplace
+  purchase page:          ${emulator.marketplaceUrl}
+  fulfillment API:        ${emulator.marketplaceApiUrl}  (MARKETPLACE_API_URL)`);
 const stop = () => void emulator.stop().then(() => process.exit(0));
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

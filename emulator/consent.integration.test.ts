@@ -6,6 +6,7 @@ import {
   authorizeUrl,
   Browser,
   control,
+  exchange,
   interactionOf,
   pkce,
   redirected,
@@ -52,7 +53,7 @@ describe("the consent model", () => {
     expect(alex.callback.searchParams.get("code")).toBeTruthy();
   });
 
-  it("shows a non-admin of a tenant without user consent Entra's 'Need admin approval', whose only way back is access_denied", async () => {
+  it("shows a non-admin of a tenant without user consent Entra's 'Need admin approval', whose only way back is access_denied with AADSTS90094", async () => {
     const browser = new Browser(emulator);
     const picker = await browser.get(
       authorizeUrl(emulator, "common", { state: "s3", code_challenge: pkce().challenge }),
@@ -76,6 +77,27 @@ describe("the consent model", () => {
     expect((await principal(seed.fabrikam)).status).toBe(404);
   });
 
+  it("answers 'Return to the application without granting consent' as Entra does: admin approval required, not a decline", async () => {
+    const browser = new Browser(emulator);
+    const picker = await browser.get(
+      authorizeUrl(emulator, "common", { state: "s4", code_challenge: pkce().challenge }),
+    );
+    const jordan = await account(emulator, "jordan@fabrikam.com");
+    const page = await browser.post(`/_interaction/${interactionOf(await picker.text())}/account`, {
+      tid: jordan.tenantId,
+      oid: jordan.oid,
+    });
+    const html = await page.text();
+    expect(html).toContain("Need admin approval");
+    const back = redirected(await browser.post(`/_interaction/${interactionOf(html)}/consent`, { decision: "cancel" }));
+    expect(back.searchParams.get("error")).toBe("access_denied");
+    expect(back.searchParams.get("error_description")).toMatch(/^AADSTS90094:/);
+    expect(back.searchParams.get("error_subcode")).toBeNull();
+    expect(back.searchParams.get("state")).toBe("s4");
+    expect(back.searchParams.get("code")).toBeNull();
+    expect((await principal(seed.fabrikam)).status).toBe(404);
+  });
+
   it("never lets a user consent to a permission that needs an admin", async () => {
     const browser = new Browser(emulator);
     const picker = await browser.get(
@@ -90,6 +112,7 @@ describe("the consent model", () => {
     expect(html).toContain("Need admin approval");
     const back = redirected(await browser.post(`/_interaction/${interactionOf(html)}/consent`, { decision: "cancel" }));
     expect(back.searchParams.get("error")).toBe("access_denied");
+    expect(back.searchParams.get("error_description")).toMatch(/^AADSTS90094:/);
   });
 
   it("signs a personal account in through /consumers, in the personal-account tenant", async () => {
@@ -184,6 +207,20 @@ describe("the admin consent endpoint", () => {
 
     const jordan = await signIn(emulator, { username: "jordan@fabrikam.com", consent: "none" });
     expect(jordan.callback.searchParams.get("code")).toBeTruthy();
+  });
+
+  it("signs the approving admin in at the next sign-in without asking for the account again", async () => {
+    // The app's admin sign-up: admin consent, then a sign-in with domain_hint and no prompt.
+    const browser = new Browser(emulator);
+    const page = await pick(browser, adminConsentUrl("organizations"), "ian@fabrikam.com");
+    redirected(await browser.post(`/_interaction/${interactionOf(await page.text())}/consent`, { decision: "accept" }));
+    const { verifier, challenge } = pkce();
+    const callback = redirected(
+      await browser.get(authorizeUrl(emulator, "common", { domain_hint: seed.fabrikam, code_challenge: challenge })),
+    );
+    const tokens = await (await exchange(emulator, { callback, verifier })).json();
+    const ian = await account(emulator, "ian@fabrikam.com");
+    expect(decodeJwt(tokens.id_token)).toMatchObject({ tid: seed.fabrikam, oid: ian.oid });
   });
 
   it("sends a non-admin back with an error and activates nothing", async () => {

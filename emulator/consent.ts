@@ -11,6 +11,11 @@ export type App = {
   /** The Microsoft Graph permissions the app registration asks for. */
   delegatedPermissions: string[];
   applicationPermissions: string[];
+  /**
+   * A single-tenant app: its home tenant, the only authority that knows it (as the fulfillment app
+   * a marketplace offer's technical configuration names). Undefined: multi-tenant.
+   */
+  tenantId?: string;
 };
 
 export type ServicePrincipal = {

@@ -4,6 +4,12 @@
 /** The tenant of personal Microsoft accounts (outlook.com, hotmail.com, ...). */
 export const PERSONAL_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
+/**
+ * Adatum Software: the ISV itself, the publisher of the offers of the local marketplace
+ * (emulator/marketplace/). Its tenant holds the single-tenant fulfillment app.
+ */
+export const PUBLISHER_TENANT_ID = "7d4b2e8f-5a6c-4f1d-ab9e-4a5f6e7d8c93";
+
 /** Directory role template ids, as they appear in the `wids` claim. */
 export const roles = {
   globalAdministrator: "62e90394-69f5-4237-9190-012177145e10",
@@ -54,6 +60,7 @@ export const seed = {
   contoso: "4a1e9b5c-2f3d-4c8a-9e6b-1d2c3b4a5f60",
   fabrikam: "5b2f0c6d-3e4a-4d9b-8f7c-2e3d4c5b6a71",
   northwind: "6c3a1d7e-4f5b-4e0c-9a8d-3f4e5d6c7b82",
+  adatum: PUBLISHER_TENANT_ID,
 } as const;
 
 export function seedDirectory(): Directory {
@@ -77,6 +84,13 @@ export function seedDirectory(): Directory {
       displayName: "Northwind Traders",
       domains: ["northwindtraders.com"],
       initialDomain: "northwindtraders.onmicrosoft.com",
+      userConsentAllowed: true,
+    },
+    {
+      id: seed.adatum,
+      displayName: "Adatum Software",
+      domains: ["adatum.com"],
+      initialDomain: "adatum.onmicrosoft.com",
       userConsentAllowed: true,
     },
     {
@@ -113,6 +127,8 @@ export function seedDirectory(): Directory {
       homeTenantId: seed.contoso,
     },
     member(seed.northwind, "2c9e3b4a-3d5f-4a7b-8c1d-2e3f4a5b6c01", "Nancy Davolio", "nancy@northwindtraders.com"),
+    // The ISV's own operator, in the publisher tenant.
+    member(seed.adatum, "3d0f4c5b-4e6a-4b8c-9d2e-3f4a5b6c7d01", "Pat Operator", "pat@adatum.com", true),
     {
       tenantId: PERSONAL_ACCOUNTS_TENANT,
       oid: "00000000-0000-0000-6b2a-3c4d5e6f7a81",

@@ -83,6 +83,18 @@ export const aadsts = {
     code: 1002012,
     description: `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
   }),
+  resourceNotFound: (resource: string, tenant: string): EntraError => ({
+    status: 400,
+    error: "invalid_resource",
+    code: 500011,
+    description: `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+  }),
+  notMultiTenant: (clientId: string, authority: string): EntraError => ({
+    status: 400,
+    error: "invalid_request",
+    code: 50194,
+    description: `Application '${clientId}' is not configured as a multi-tenant application. Usage of the /${authority} endpoint is not supported for such applications. Use a tenant-specific endpoint or configure the application to be multi-tenant.`,
+  }),
   tenantNotFound: (tenant: string): EntraError => ({
     status: 400,
     error: "invalid_tenant",
@@ -113,6 +125,10 @@ export const aadsts = {
     code: 65004,
     description: "User declined to consent to access the app.",
   }),
+  /**
+   * Only an administrator can grant this: a non-admin at the admin consent page, and "Return to
+   * the application without granting consent" on "Need admin approval".
+   */
   adminConsentRequired: (): EntraError => ({
     status: 400,
     error: "access_denied",

@@ -35,6 +35,42 @@ export async function readBody(request: http.IncomingMessage, limit = 1024 * 102
   return Buffer.concat(chunks).toString();
 }
 
+/** A JSON request body as an object; anything else is a 400. An empty body is {}. */
+export async function readJson(request: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const text = await readBody(request);
+  if (!text.trim()) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, JSON.stringify({ error: "the body is not JSON" }), "application/json");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new HttpError(400, JSON.stringify({ error: "the body must be a JSON object" }), "application/json");
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * A control API request (/_emulator/...): it must carry `x-emulator-control: 1`, a header a
+ * cross-site page cannot send without a CORS preflight, which is never granted.
+ */
+export function isControlRequest(request: http.IncomingMessage): boolean {
+  return request.headers["x-emulator-control"] === "1";
+}
+
+/** Waits `ms`, or less if the request is abandoned (its connection closed). */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** Writes a handler's answer; a string is an HTML page. Nothing the emulator says is cached. */
 export async function send(response: http.ServerResponse, result: Response | string): Promise<void> {
   if (typeof result === "string") {

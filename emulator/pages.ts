@@ -5,10 +5,19 @@ import { isConsentAdmin, type Account, type Tenant } from "./directory";
 const escapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 export const esc = (value: unknown) => String(value ?? "").replace(/[&<>"']/g, (char) => escapes[char]!);
 
-export function page(title: string, body: string): string {
+/** Which of the emulator's faces a page belongs to: its title suffix and its banner. */
+export type Face = { name: string; banner: string; wide?: boolean };
+
+const entraFace: Face = {
+  name: "Local Entra ID emulator",
+  banner:
+    "<strong>Local Microsoft Entra ID emulator</strong> — for development and tests only. This is not Microsoft's sign-in page; no password is asked.",
+};
+
+export function page(title: string, body: string, face: Face = entraFace): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} · Local Entra ID emulator</title>
+<title>${esc(title)} · ${esc(face.name)}</title>
 <style>
 body{font-family:"Segoe UI",system-ui,sans-serif;background:#f2f2f2;margin:0;color:#1b1b1b}
 .banner{background:#fff4ce;border-bottom:1px solid #e0c36b;padding:.6rem 1rem;font-size:.9rem}
@@ -19,9 +28,13 @@ button.primary{background:#0067b8;border-color:#0067b8;color:#fff}
 .account{display:block;width:100%;text-align:left;margin:.4rem 0;padding:.7rem .9rem}
 .account small{display:block;color:#555}
 ul.permissions{padding-left:1.2rem} .muted{color:#555;font-size:.9rem} .actions{display:flex;gap:.6rem;justify-content:flex-end;margin-top:1.5rem}
+main.wide{max-width:52rem} fieldset{border:1px solid #c8c8c8;margin:0 0 1rem;padding:.6rem 1rem} legend{font-weight:600}
+label.choice{display:block;margin:.5rem 0} .field{display:block;margin:.9rem 0} .field input,.field select{font:inherit;display:block;margin-top:.25rem;padding:.35rem}
+table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:.4rem;border-bottom:1px solid #ddd;vertical-align:top}
+.error{background:#fde7e9;border:1px solid #d13438;padding:.6rem .9rem}
 </style></head>
-<body><div class="banner" role="note"><strong>Local Microsoft Entra ID emulator</strong> — for development and tests only. This is not Microsoft's sign-in page; no password is asked.</div>
-<main>${body}</main></body></html>`;
+<body><div class="banner" role="note">${face.banner}</div>
+<main${face.wide ? ' class="wide"' : ""}>${body}</main></body></html>`;
 }
 
 /** What Entra's consent screen says for each permission. */

@@ -7,6 +7,8 @@ import { PERSONAL_ACCOUNTS_TENANT } from "./directory";
 import type { SigningKeys } from "./keys";
 
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+/** The SaaS Fulfillment API's resource (application) id, the same in every tenant. */
+export const MARKETPLACE_RESOURCE_ID = "20e940b3-4c77-4b0b-9a53-9e16a1b010a7";
 export const TOKEN_LIFETIME_S = 3600;
 
 /** A misbehaviour applies to the next token endpoint response only. */
@@ -114,6 +116,47 @@ export function graphAccessTokenClaims(input: {
           ...(input.account.wids.length ? { wids: input.account.wids } : {}),
         }
       : { idtyp: "app", oid: randomUUID(), sub: randomUUID(), roles: input.roles ?? [] }),
+  };
+}
+
+/** A stable GUID for a name: the object id of an app's service principal in a tenant. */
+function stableGuid(name: string): string {
+  const hex = createHash("sha256").update(name).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * An app-only access token in the v2.0 shape, for a resource whose app registration asks for v2
+ * tokens (the SaaS Fulfillment API): `aud` is the resource's application id, `azp` the caller.
+ * `appid` is the v1 name of `azp`, kept too so a check written either way finds the caller.
+ */
+export function appAccessTokenClaimsV2(input: {
+  issuerBase: string;
+  clientId: string;
+  tenantId: string;
+  resource: string;
+  roles?: string[];
+}) {
+  const now = Math.floor(Date.now() / 1000);
+  const oid = stableGuid(`${input.tenantId}|${input.clientId}`);
+  return {
+    aud: input.resource,
+    iss: `${input.issuerBase}/${input.tenantId}/v2.0`,
+    iat: now,
+    nbf: now,
+    exp: now + TOKEN_LIFETIME_S,
+    aio: randomBytes(24).toString("base64url"),
+    azp: input.clientId,
+    azpacr: "1",
+    appid: input.clientId,
+    idtyp: "app",
+    oid,
+    rh: "0.emulator",
+    ...(input.roles?.length ? { roles: input.roles } : {}),
+    sub: oid,
+    tid: input.tenantId,
+    uti: randomBytes(16).toString("base64url"),
+    ver: "2.0",
   };
 }
 

@@ -1,14 +1,18 @@
 // tsx scripts/with-emulator.ts <command...>   (npm run dev uses it)
 // Runs <command> (next dev) with Microsoft Entra ID configured: the app registration
 // in the environment or .env files when there is one, else the local Entra ID emulator, started
-// here and stopped with the command. "Runs with no Azure account."
+// here and stopped with the command. "Runs with no Azure account." With the emulator comes its
+// local marketplace, unless a MARKETPLACE_* variable is set: the fulfillment app and the offer's
+// technical configuration are registered there and the app pointed at it ("no Partner Center").
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nextEnv from "@next/env";
-import { startEmulator } from "../emulator/server";
+import { PUBLISHER_TENANT_ID } from "../emulator/directory";
+import { startEmulator, type RunningEmulator } from "../emulator/server";
 import { LOCAL_EMULATOR_CLIENT_ID } from "../lib/config";
+import { LOCAL_MARKETPLACE_CLIENT_ID } from "../lib/marketplace/config";
 import { APPLICATION_PERMISSIONS, DELEGATED_SCOPES, redirectUris } from "../lib/entra/app-registration";
 const stateDir = path.join(process.env.ENTRA_EMULATOR_DIR || ".data/entra-emulator");
 
@@ -93,6 +97,18 @@ if (configured.length > 0) {
         `  issuer         ${emulator.backUrl}/{tenant}/v2.0\n` +
         `  demo accounts  adele@contoso.com (admin), megan@contoso.com, ian@fabrikam.com (admin), ... see README`,
     );
+    const marketplaceSet = Object.keys(env).filter((name) => name.startsWith("MARKETPLACE_") && env[name]);
+    if (marketplaceSet.length === 0) {
+      Object.assign(env, registerLocalMarketplace(emulator, appUrl));
+      console.info(
+        `Local marketplace (no Partner Center needed):\n` +
+          `  buy a plan     ${emulator.marketplaceUrl}\n` +
+          `  landing page   ${appUrl}/marketplace\n` +
+          `  publisher      Adatum Software, pat@adatum.com (admin)`,
+      );
+    } else {
+      console.info(`Marketplace: configured by ${marketplaceSet.join(", ")}; the local marketplace is not used.`);
+    }
   } catch (error) {
     const busy = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
     console.error(
@@ -102,6 +118,37 @@ if (configured.length > 0) {
     );
     process.exit(1);
   }
+}
+
+/**
+ * The offer's fulfillment app (single-tenant, in the publisher tenant) and its technical
+ * configuration (landing page and webhook of the app), registered in the local marketplace; the
+ * app's MARKETPLACE_* variables, and MARKETPLACE_EMULATOR_URL for a "Buy a plan" link.
+ */
+function registerLocalMarketplace(emulator: RunningEmulator, appUrl: string): Record<string, string> {
+  const secret = randomBytes(24).toString("base64url");
+  emulator.registerApp({
+    clientId: LOCAL_MARKETPLACE_CLIENT_ID,
+    displayName: "AppSource SaaS Starter fulfillment (local)",
+    secret,
+    tenantId: PUBLISHER_TENANT_ID,
+    redirectUris: [],
+    delegatedPermissions: [],
+    applicationPermissions: [],
+  });
+  emulator.registerTechnicalConfiguration({
+    publisherTenantId: PUBLISHER_TENANT_ID,
+    fulfillmentClientId: LOCAL_MARKETPLACE_CLIENT_ID,
+    landingPageUrl: `${appUrl}/marketplace`,
+    webhookUrl: `${appUrl}/api/marketplace/webhook`,
+  });
+  return {
+    MARKETPLACE_TENANT_ID: PUBLISHER_TENANT_ID,
+    MARKETPLACE_CLIENT_ID: LOCAL_MARKETPLACE_CLIENT_ID,
+    MARKETPLACE_CLIENT_SECRET: secret,
+    MARKETPLACE_API_URL: emulator.marketplaceApiUrl,
+    MARKETPLACE_EMULATOR_URL: emulator.marketplaceUrl,
+  };
 }
 
 /** NODE_EXTRA_CA_CERTS names one file: join the emulator's CA with one already configured. */

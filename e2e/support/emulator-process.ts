@@ -1,14 +1,21 @@
 // The local Entra ID emulator on its own (`npm run emulator`), in a process of its own, as a
 // deployment sees Microsoft Entra ID: an issuer URL, a client id and secret, and a CA to trust.
+// And its local marketplace, as a deployment sees the commercial marketplace: a fulfillment app
+// (single-tenant, in the publisher tenant) and the offer's technical configuration naming the
+// app's landing page and webhook.
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
+import { PUBLISHER_TENANT_ID } from "../../emulator/directory";
 import { redirectUris } from "../../lib/entra/app-registration";
 import { emulatorControl, emulatorDir } from "./emulator-control";
 import { stopProcess } from "./standalone-server";
 
 export type EmulatedEntra = {
-  /** The production variables of the app registration made in the emulator. */
+  /**
+   * The production variables of the app registration made in the emulator, and of the local
+   * marketplace (MARKETPLACE_*, and MARKETPLACE_EMULATOR_URL: its purchase page).
+   */
   settings: Record<string, string>;
   stop(): Promise<void>;
 };
@@ -54,6 +61,7 @@ export async function startEmulatorProcess(appPort: number, publicUrl: string): 
   if (registered.status !== 200) throw new Error(`registering the app failed: ${JSON.stringify(registered.json)}`);
 
   const backUrl = `https://127.0.0.1:${appPort + 11}`;
+  const marketplace = await registerFulfillmentApp(appPort, publicUrl.replace(/\/+$/, ""));
   return {
     settings: {
       AUTH_MICROSOFT_ENTRA_ID_ID: clientId,
@@ -62,7 +70,38 @@ export async function startEmulatorProcess(appPort: number, publicUrl: string): 
       MICROSOFT_GRAPH_URL: backUrl,
       // Trust in the emulator's local CA, as a server trusts a corporate CA.
       NODE_EXTRA_CA_CERTS: path.resolve(dir, "ca.pem"),
+      MARKETPLACE_TENANT_ID: PUBLISHER_TENANT_ID,
+      MARKETPLACE_CLIENT_ID: marketplace.clientId,
+      MARKETPLACE_CLIENT_SECRET: marketplace.secret,
+      MARKETPLACE_API_URL: `${backUrl}/marketplace/api`,
+      MARKETPLACE_EMULATOR_URL: `http://localhost:${appPort + 10}/marketplace`,
     },
     stop: () => stopProcess(child),
   };
+}
+
+/** The fulfillment app, in the publisher tenant, and the technical configuration naming it. */
+async function registerFulfillmentApp(appPort: number, appUrl: string): Promise<{ clientId: string; secret: string }> {
+  const control = emulatorControl(appPort);
+  const clientId = randomUUID();
+  const secret = randomBytes(24).toString("base64url");
+  const app = await control("apps", {
+    clientId,
+    secret,
+    displayName: "AppSource SaaS Starter fulfillment (e2e)",
+    tenantId: PUBLISHER_TENANT_ID,
+    redirectUris: [],
+    delegatedPermissions: [],
+    applicationPermissions: [],
+  });
+  if (app.status !== 200) throw new Error(`registering the fulfillment app failed: ${JSON.stringify(app.json)}`);
+  const configured = await control("marketplace/technical-configuration", {
+    publisherTenantId: PUBLISHER_TENANT_ID,
+    fulfillmentClientId: clientId,
+    landingPageUrl: `${appUrl}/marketplace`,
+    webhookUrl: `${appUrl}/api/marketplace/webhook`,
+  });
+  if (configured.status !== 200)
+    throw new Error(`registering the technical configuration failed: ${JSON.stringify(configured.json)}`);
+  return { clientId, secret };
 }

@@ -34,6 +34,8 @@ export async function control(
   }
   if (route === "POST /_emulator/apps") {
     const app = appSchema(body);
+    if (app.tenantId && !emulator.directory.tenants.has(app.tenantId))
+      return Response.json({ error: "tenantId: no such tenant in the directory" }, { status: 400 });
     emulator.apps.set(app.clientId, app);
     return Response.json({ clientId: app.clientId });
   }
@@ -109,6 +111,11 @@ function appSchema(body: Record<string, unknown>): App {
   if (!GUID.test(clientId) || typeof body.secret !== "string" || !body.secret) {
     throw new HttpError(400, JSON.stringify({ error: "clientId (GUID) and secret are required" }), "application/json");
   }
+  // A single-tenant app (e.g. a marketplace fulfillment app) names its home tenant.
+  const tenantId = body.tenantId === undefined ? undefined : String(body.tenantId).toLowerCase();
+  if (tenantId !== undefined && !GUID.test(tenantId)) {
+    throw new HttpError(400, JSON.stringify({ error: "tenantId must be a GUID" }), "application/json");
+  }
   return {
     clientId,
     secret: body.secret,
@@ -122,5 +129,6 @@ function appSchema(body: Record<string, unknown>): App {
       "User.Read",
     ]),
     applicationPermissions: list(body.applicationPermissions, ["Organization.Read.All"]),
+    ...(tenantId ? { tenantId } : {}),
   };
 }

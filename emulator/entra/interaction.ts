@@ -109,7 +109,17 @@ export function decide(emulator: Emulator, id: string, form: URLSearchParams): R
   const interaction = findInteraction(emulator, id);
   const account = interaction.account;
   if (!account) throw new HttpError(400, pages.errorPage(90014, "Pick an account first."));
-  if (form.get("decision") !== "accept") return fail(emulator, interaction, aadsts.userDeclined(), "cancel");
+  if (form.get("decision") !== "accept") {
+    // "Return to the application without granting consent" on "Need admin approval" is no
+    // decline: Entra answers that admin approval is required (AADSTS90094), as it does for a
+    // non-admin at the admin consent page. The consent and admin consent pages' Cancel: 65004.
+    const needsAdmin =
+      interaction.kind === "authorize" &&
+      consentFor(emulator, interaction, account, true).kind === "needs-admin-approval";
+    return needsAdmin
+      ? fail(emulator, interaction, aadsts.adminConsentRequired())
+      : fail(emulator, interaction, aadsts.userDeclined(), "cancel");
+  }
 
   if (interaction.kind === "adminconsent") {
     emulator.consents.recordAdminConsent(account, interaction.app, interaction.permissions);

@@ -1,6 +1,6 @@
 // The Entra ID face's routes: which endpoint module answers which request, on each listener.
 import { errorBody, EntraFailure } from "../errors";
-import { HttpError, readBody, type Handler, type ListenerOptions } from "../http";
+import { HttpError, isControlRequest, readBody, type Handler, type ListenerOptions } from "../http";
 import * as pages from "../pages";
 import { adminConsent, authorize } from "./authorize";
 import { control } from "./control";
@@ -81,8 +81,7 @@ export function backHandler(emulator: Emulator): Handler {
     if (method === "GET" && url.pathname === "/oidc/userinfo") return userinfo(emulator, authorization);
     if (method === "GET" && url.pathname.startsWith("/v1.0/")) return graph(emulator, url.pathname, authorization);
     if (url.pathname.startsWith("/_emulator/")) {
-      // A header a cross-site page cannot send without a CORS preflight, which is never granted.
-      if (request.headers["x-emulator-control"] !== "1")
+      if (!isControlRequest(request))
         return Response.json({ error: "x-emulator-control: 1 required" }, { status: 403 });
       const text = method === "POST" ? await readBody(request) : "";
       return control(emulator, method, url.pathname, text ? (JSON.parse(text) as Record<string, unknown>) : {});

@@ -112,9 +112,22 @@ export class Emulator {
     return this.directory.accounts.find((account) => account.tenantId === tenantId && account.oid === oid);
   }
 
-  app(clientId: string, tenant: string): App {
+  /** The app a request names, as the authority `segment` (a tenant id or a multiplexer) sees it. */
+  app(clientId: string, segment: string): App {
     const app = this.apps.get(clientId);
-    if (!app) throw new EntraFailure(aadsts.applicationNotFound(clientId, tenant));
+    if (!app) throw new EntraFailure(aadsts.applicationNotFound(clientId, segment));
+    if (app.tenantId && app.tenantId !== segment) {
+      // A single-tenant app exists in its home tenant only (AADSTS50194 from /common and the like).
+      const multiplexer = MULTIPLEXERS.some((name) => name === segment);
+      throw new EntraFailure(
+        multiplexer ? aadsts.notMultiTenant(clientId, segment) : aadsts.applicationNotFound(clientId, segment),
+      );
+    }
     return app;
+  }
+
+  /** An app is installed where it has a service principal; a single-tenant app in its home tenant. */
+  installed(app: App, tenantId: string): boolean {
+    return app.tenantId === tenantId || this.consents.servicePrincipal(tenantId, app.clientId) !== undefined;
   }
 }

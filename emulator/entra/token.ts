@@ -5,7 +5,16 @@ import { createHash, randomBytes } from "node:crypto";
 import { oidcScopes, type App } from "../consent";
 import type { Account } from "../directory";
 import { aadsts, EntraFailure, errorBody } from "../errors";
-import { graphAccessTokenClaims, idTokenClaims, signIdToken, TOKEN_LIFETIME_S, type Misbehaviour } from "../tokens";
+import {
+  appAccessTokenClaimsV2,
+  GRAPH_APP_ID,
+  graphAccessTokenClaims,
+  idTokenClaims,
+  MARKETPLACE_RESOURCE_ID,
+  signIdToken,
+  TOKEN_LIFETIME_S,
+  type Misbehaviour,
+} from "../tokens";
 import type { Authority, Emulator } from "./state";
 
 export async function token(
@@ -171,26 +180,36 @@ async function userTokens(
   return response;
 }
 
+/** Resources a client credentials token can be for, by the names their `.default` scope uses. */
+const GRAPH_RESOURCES = new Set(["https://graph.microsoft.com", GRAPH_APP_ID]);
+
+/**
+ * Client credentials (an app-only token): the resource is the `<resource>/.default` scope's;
+ * Microsoft Graph gets its v1.0-shaped token, the SaaS Fulfillment API (the marketplace) a
+ * v2.0-shaped one. Another resource is unknown here (AADSTS500011).
+ */
 async function clientCredentials(emulator: Emulator, authority: Authority, form: URLSearchParams, app: App) {
   if (!authority.tenant) throw new EntraFailure(aadsts.clientCredentialsNeedTenant());
+  const tenantId = authority.tenant.id;
   const scope = form.get("scope") ?? "";
   if (!scope.endsWith("/.default")) throw new EntraFailure(aadsts.defaultScopeRequired(scope));
-  const principal = emulator.consents.servicePrincipal(authority.tenant.id, app.clientId);
+  const resource = scope.slice(0, -"/.default".length).replace(/\/$/, "");
   // The app must be installed in the tenant: AADSTS700016 otherwise, as Entra answers.
-  if (!principal) throw new EntraFailure(aadsts.applicationNotFound(app.clientId, authority.tenant.id));
-  const roles = [...(principal.adminConsent?.application ?? [])];
+  if (!emulator.installed(app, tenantId)) throw new EntraFailure(aadsts.applicationNotFound(app.clientId, tenantId));
+  const roles = [...(emulator.consents.servicePrincipal(tenantId, app.clientId)?.adminConsent?.application ?? [])];
+  let claims: Record<string, unknown>;
+  if (GRAPH_RESOURCES.has(resource)) {
+    claims = graphAccessTokenClaims({ issuerBase: emulator.backUrl, clientId: app.clientId, tenantId, roles });
+  } else if (resource === MARKETPLACE_RESOURCE_ID) {
+    claims = appAccessTokenClaimsV2({ issuerBase: emulator.backUrl, clientId: app.clientId, tenantId, resource });
+  } else {
+    throw new EntraFailure(aadsts.resourceNotFound(resource, tenantId));
+  }
   return {
     token_type: "Bearer",
     expires_in: TOKEN_LIFETIME_S,
     ext_expires_in: TOKEN_LIFETIME_S,
-    access_token: await emulator.keys.sign(
-      graphAccessTokenClaims({
-        issuerBase: emulator.backUrl,
-        clientId: app.clientId,
-        tenantId: authority.tenant.id,
-        roles,
-      }),
-    ),
+    access_token: await emulator.keys.sign(claims),
   };
 }
 

@@ -4,12 +4,25 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { findSession, sessionCookie } from "../auth/session";
 import { db } from "../db/client";
-import { decideAccess, pageFor, type AccessDecision, type TenantAccess } from "./gate";
+import {
+  decideAccess,
+  pageFor,
+  signedInPerson,
+  type AccessDecision,
+  type SignedInPerson,
+  type TenantAccess,
+} from "./gate";
 
 /** This request's decision (asked once per request, however many components ask). */
 export const currentAccess = cache(async (): Promise<AccessDecision> => {
   const token = (await cookies()).get(sessionCookie().name)?.value;
   return decideAccess(await findSession(await db(), token));
+});
+
+/** Who this request's session is, whatever the tenant's status (the marketplace landing page). */
+export const currentPerson = cache(async (): Promise<SignedInPerson | null> => {
+  const token = (await cookies()).get(sessionCookie().name)?.value;
+  return signedInPerson(await findSession(await db(), token));
 });
 
 /** For pages of the gated app: the access, or a redirect to the page written for the case. */

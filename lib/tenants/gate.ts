@@ -77,6 +77,34 @@ export function decideAccess(row: SessionRow | null | undefined, now: Date = new
   }
 }
 
+/**
+ * Who is signed in, whatever their tenant's status: for the marketplace landing page, where a
+ * person whose trial ended buys a plan. It grants no tenant data: data functions take
+ * TenantAccess, which only decideAccess gives. A suspended person is nobody here either.
+ */
+export type SignedInPerson = {
+  tenantId: string;
+  userId: string;
+  oid: string;
+  name: string | null;
+  email: string | null;
+  role: "ADMIN" | "MEMBER";
+  tenantStatus: TenantStatus;
+};
+
+export function signedInPerson(row: SessionRow | null | undefined, now: Date = new Date()): SignedInPerson | null {
+  if (!row || row.userSuspendedAt) return null;
+  return {
+    tenantId: row.tenantId,
+    userId: row.userId,
+    oid: row.oid,
+    name: row.userName,
+    email: row.userEmail,
+    role: row.userRole,
+    tenantStatus: effectiveStatus(row.tenantStatus, row.trialEndsAt, now),
+  };
+}
+
 /** Where a person who may not get in is sent: a page written for their case. */
 export function pageFor(decision: Exclude<AccessDecision, { kind: "allowed" }>): string {
   switch (decision.kind) {

@@ -7,6 +7,7 @@ import { effectiveStatus } from "./gate";
 import {
   applyTransition,
   createTenantAtSignIn,
+  createTenantOnPurchase,
   extendTrial,
   recordAdminConsent,
   reinstateTenant,
@@ -133,7 +134,7 @@ describe.each(databaseTargets)("the tenant lifecycle on $name", (target) => {
   it("walks the whole table: allowed changes are written with their audit event, every other one is refused and writes nothing", async () => {
     const seen = new Set<string>();
     for (const name of Object.keys(TRANSITIONS) as TransitionName[]) {
-      if (name === "startTrial" || name === "requestTrial") continue; // creations: below
+      if (name === "startTrial" || name === "requestTrial" || name === "startSubscription") continue; // creations: below
       for (const from of STATUSES) {
         for (const trigger of TRIGGERS) {
           for (const mode of MODES) {
@@ -154,6 +155,28 @@ describe.each(databaseTargets)("the tenant lifecycle on $name", (target) => {
       }
     }
     expect([...seen].sort()).toEqual([...ALLOWED].sort());
+  });
+
+  it("creates a tenant at a purchase only when the marketplace asks, ACTIVE, once", async () => {
+    for (const trigger of TRIGGERS) {
+      const tid = randomUUID();
+      const create = () =>
+        db.prisma.$transaction((tx) =>
+          createTenantOnPurchase(tx, { tid, personal: false }, { trigger, id: "test" }, { subscriptionId: "s" }),
+        );
+      if (trigger !== "marketplace") {
+        await expect(create()).rejects.toBeInstanceOf(TransitionRefused);
+        expect(await db.prisma.tenant.count({ where: { id: tid } })).toBe(0);
+        continue;
+      }
+      expect(await create()).toBe(true);
+      expect(await create()).toBe(false);
+      expect((await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).status).toBe("ACTIVE");
+      const events = await db.prisma.auditEvent.findMany({ where: { tenantId: tid } });
+      expect(events.map((event) => [event.type, event.detail])).toEqual([
+        ["tenant.activated", { from: "NEW", to: "ACTIVE", subscriptionId: "s" }],
+      ]);
+    }
   });
 
   it("creates tenants only at a trial sign-in: a trial in customer mode, a request in partner mode", async () => {

@@ -57,6 +57,8 @@ export const TRANSITIONS = {
   },
   approveTrial: { from: ["PENDING"], to: "TRIAL", by: ["operator"], event: "tenant.trial_approved" },
   extendTrial: { from: ["TRIAL", "EXPIRED"], to: "TRIAL", by: ["operator"], event: "tenant.trial_extended" },
+  /** A marketplace purchase for an organization the app has not met yet: its tenant starts ACTIVE. */
+  startSubscription: { from: [NEW], to: "ACTIVE", by: ["marketplace"], event: "tenant.activated" },
   activate: {
     from: ["PENDING", "TRIAL", "EXPIRED"],
     to: "ACTIVE",
@@ -155,6 +157,8 @@ function nextRow(name: TransitionName, row: LockedRow, input: TransitionInput, n
     case "startTrial":
     case "requestTrial":
       throw new TenantLifecycleError(`${name} creates a tenant: createTenantAtSignIn()`);
+    case "startSubscription":
+      throw new TenantLifecycleError(`${name} creates a tenant: createTenantOnPurchase()`);
     case "startTrialOnAdminConsent":
     case "approveTrial":
       return {
@@ -280,6 +284,47 @@ export async function createTenantAtSignIn(
           days: partnerLed ? null : trial.days,
           source: tenant.source ?? null,
         },
+      },
+    });
+  }
+  return count === 1;
+}
+
+/**
+ * A marketplace activation for a workspace that does not exist yet (the beneficiary had never
+ * signed in: a CSP partner bought for them, or the purchaser is not the beneficiary). The tenant
+ * starts ACTIVE; its people join at their first sign-in. Inside the activation's transaction
+ * (lib/marketplace/activation.ts). Returns whether this call created it.
+ */
+export async function createTenantOnPurchase(
+  tx: Tx,
+  tenant: { tid: string; personal: boolean; displayName?: string | null },
+  actor: Actor,
+  detail: Record<string, unknown>,
+): Promise<boolean> {
+  const check = checkTransition("startSubscription", NEW, actor.trigger, "customer");
+  if (!check.allowed) {
+    throw new TransitionRefused("startSubscription", NEW, actor.trigger, `Tenant ${tenant.tid} ${check.why}`);
+  }
+  const { count } = await tx.tenant.createMany({
+    data: [
+      {
+        id: tenant.tid,
+        personal: tenant.personal,
+        displayName: tenant.displayName ?? null,
+        status: TRANSITIONS.startSubscription.to,
+        consentType: "USER",
+      },
+    ],
+    skipDuplicates: true,
+  });
+  if (count === 1) {
+    await tx.auditEvent.create({
+      data: {
+        tenantId: tenant.tid,
+        actor: actor.id,
+        type: TRANSITIONS.startSubscription.event,
+        detail: { from: NEW, to: TRANSITIONS.startSubscription.to, ...detail } as Prisma.InputJsonObject,
       },
     });
   }

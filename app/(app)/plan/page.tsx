@@ -1,19 +1,71 @@
 import type { Metadata } from "next";
 import { brand } from "@/lib/brand";
 import { config } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import { subscriptionsOf } from "@/lib/marketplace/subscriptions";
 import { requireTenantAccess } from "@/lib/tenants/access";
 import { TrialBanner } from "../trial-banner";
 
 export const metadata: Metadata = { title: "Plan" };
 
-export default async function PlanPage() {
+const STATUS: Record<string, string> = {
+  PENDING_FULFILLMENT_START: "Waiting for activation",
+  SUBSCRIBED: "Active",
+  SUSPENDED: "Suspended: payment needs attention",
+  UNSUBSCRIBED: "Cancelled",
+};
+
+const TERM: Record<string, string> = {
+  P1M: "monthly",
+  P1Y: "yearly",
+  P2Y: "every two years",
+  P3Y: "every three years",
+};
+
+export default async function PlanPage({ searchParams }: { searchParams: Promise<{ subscription?: string }> }) {
   const access = await requireTenantAccess();
+  const subscriptions = await subscriptionsOf(await db(), access);
+  const justActivated = (await searchParams).subscription === "activated";
   const admin = access.user.role === "ADMIN";
   const upgrade = config().trial.salesContactUrl ?? `mailto:${brand.supportEmail}?subject=Upgrade`;
 
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold text-brand-dark">Plan</h1>
+      {justActivated ? (
+        <p role="status" className="rounded border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900">
+          Your subscription is active. Thank you!
+        </p>
+      ) : null}
+      {subscriptions.length ? (
+        <section className="space-y-2">
+          <h2 className="text-xl font-semibold">Subscription</h2>
+          <ul className="space-y-2">
+            {subscriptions.map((subscription) => (
+              <li key={subscription.id} className="rounded border border-slate-200 bg-white p-4 text-sm">
+                <p className="text-base font-medium">
+                  {subscription.planId}
+                  {subscription.quantity ? ` · ${subscription.quantity} seats` : ""}
+                </p>
+                <p className="text-slate-700">
+                  {STATUS[subscription.status] ?? subscription.status}
+                  {subscription.termUnit ? ` · billed ${TERM[subscription.termUnit] ?? subscription.termUnit}` : ""}
+                  {subscription.termEndsAt
+                    ? ` · ${subscription.autoRenew === false ? "ends" : "renews"} on ${subscription.termEndsAt.toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" })}`
+                    : ""}
+                </p>
+                <p className="text-slate-500">Bought through Microsoft&apos;s marketplace ({subscription.offerId}).</p>
+              </li>
+            ))}
+          </ul>
+          {admin ? (
+            <p className="text-sm text-slate-600">
+              Change the plan or the number of seats, or cancel, where you bought it: in the Azure portal or the
+              Microsoft 365 admin center, under your SaaS subscriptions.
+            </p>
+          ) : null}
+        </section>
+      ) : null}
       {access.tenant.status === "TRIAL" ? (
         <>
           <TrialBanner access={access} />
@@ -28,19 +80,23 @@ export default async function PlanPage() {
       ) : (
         <p className="text-slate-700">Your organization has a paid subscription to {brand.productName}.</p>
       )}
-      <section className="space-y-2">
-        <h2 className="text-xl font-semibold">Upgrade</h2>
-        {admin ? (
-          <a
-            href={upgrade}
-            className="inline-block rounded bg-brand px-4 py-2 text-sm font-medium text-white hover:bg-brand-dark"
-          >
-            Choose a plan
-          </a>
-        ) : (
-          <p className="text-slate-700">Ask your organization&apos;s admin for {brand.productName} to choose a plan.</p>
-        )}
-      </section>
+      {subscriptions.length ? null : (
+        <section className="space-y-2">
+          <h2 className="text-xl font-semibold">Upgrade</h2>
+          {admin ? (
+            <a
+              href={upgrade}
+              className="inline-block rounded bg-brand px-4 py-2 text-sm font-medium text-white hover:bg-brand-dark"
+            >
+              Choose a plan
+            </a>
+          ) : (
+            <p className="text-slate-700">
+              Ask your organization&apos;s admin for {brand.productName} to choose a plan.
+            </p>
+          )}
+        </section>
+      )}
     </div>
   );
 }

@@ -1,0 +1,176 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { account, Browser, control, offeredUsernames, signIn } from "@/test/entra-emulator";
+import { seed } from "./directory";
+import { loadCatalog } from "./marketplace/catalog";
+import { fulfillmentClient, LANDING_PAGE, ok, withMarketplace } from "./marketplace.test-support";
+import { startEmulator, type RunningEmulator } from "./server";
+
+let emulator: RunningEmulator;
+withMarketplace((running) => (emulator = running));
+
+const store = () => `${emulator.frontUrl}/marketplace`;
+
+/** A browser signed in to the local marketplace as `username`, by its account choice. */
+async function buyerBrowser(username: string): Promise<Browser> {
+  const browser = new Browser(emulator);
+  const who = await account(emulator, username);
+  const chosen = await browser.post("/marketplace/account", { tid: who.tenantId, oid: who.oid, next: "/marketplace" });
+  expect(chosen.status).toBe(303);
+  expect(chosen.headers.get("location")).toBe("/marketplace");
+  return browser;
+}
+
+/** The token of a redirect to the landing page, checked to be sent URL-encoded. */
+function landingToken(response: Response): string {
+  expect(response.status).toBe(303);
+  const location = response.headers.get("location")!;
+  expect(location.startsWith(`${LANDING_PAGE}?token=`)).toBe(true);
+  const raw = location.slice(`${LANDING_PAGE}?token=`.length);
+  expect(raw).toMatch(/%2B|%2F|%3D/);
+  expect(raw).not.toMatch(/[+/=]/);
+  return decodeURIComponent(raw);
+}
+
+describe("the purchase page", () => {
+  it("shows the offers and, with nobody signed in, asks which work account buys", async () => {
+    const response = await new Browser(emulator).get(store());
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html.match(/<h1>/g)).toHaveLength(1);
+    expect(html).toContain("<h1>Local marketplace</h1>");
+    expect(html).toContain("AppSource SaaS Starter");
+    expect(html).not.toContain("Tailspin"); // the test fixture stays off the page
+    const offered = offeredUsernames(html);
+    expect(offered).toEqual(expect.arrayContaining(["adele@contoso.com", "ian@fabrikam.com", "pat@adatum.com"]));
+    expect(offered.some((name) => name.includes("outlook.com") || name.includes("#EXT#"))).toBe(false);
+  });
+
+  it("buys a plan and sends the browser to the landing page with the URL-encoded token, as AppSource does", async () => {
+    const browser = await buyerBrowser("adele@contoso.com");
+    const form = await (await browser.get(store())).text();
+    expect(form).toContain("Buying as <strong>Adele Vance</strong>");
+    expect(form).toContain('value="saas-starter/per-user"');
+    expect(form).toMatch(/<label class="field" for="quantity">/);
+
+    const token = landingToken(
+      await browser.post("/marketplace/purchase", {
+        plan: "saas-starter/per-user",
+        quantity: "5",
+        name: "<b>Ops</b>",
+        beneficiary: "",
+      }),
+    );
+    const resolved = await fulfillmentClient(emulator).resolve(token);
+    expect(resolved).toMatchObject({
+      planId: "per-user",
+      quantity: 5,
+      subscriptionName: "<b>Ops</b>",
+      subscription: { saasSubscriptionStatus: "PendingFulfillmentStart", purchaser: { emailId: "adele@contoso.com" } },
+    });
+
+    const list = await (await browser.get(`${store()}/subscriptions`)).text();
+    expect(list).toContain("&lt;b&gt;Ops&lt;/b&gt;");
+    expect(list).not.toContain("<b>Ops</b>");
+    expect(list).toContain("PendingFulfillmentStart (free trial)");
+    const manage = list.match(/href="(\/marketplace\/subscriptions\/[^"]+\/manage)"/)![1]!;
+    const again = landingToken(await browser.get(`${emulator.frontUrl}${manage}`));
+    expect(again).not.toBe(token);
+    expect((await fulfillmentClient(emulator).resolve(again)).id).toBe(resolved.id);
+  });
+
+  it("buys for another organization as a CSP partner, and each organization sees what concerns it", async () => {
+    const adele = await buyerBrowser("adele@contoso.com");
+    const own = landingToken(await adele.post("/marketplace/purchase", { plan: "saas-starter/team-monthly" }));
+    const forFabrikam = landingToken(
+      await adele.post("/marketplace/purchase", { plan: "saas-starter/team-annual", beneficiary: seed.fabrikam }),
+    );
+    const client = fulfillmentClient(emulator);
+    expect(await client.resolve(forFabrikam)).toMatchObject({
+      quantity: undefined,
+      subscription: {
+        purchaser: { tenantId: seed.contoso },
+        beneficiary: { tenantId: seed.fabrikam },
+        allowedCustomerOperations: ["Read"],
+        term: { termUnit: "P1Y" },
+      },
+    });
+    const ownId = (await client.resolve(own)).id;
+
+    const ian = await buyerBrowser("ian@fabrikam.com");
+    const list = await (await ian.get(`${store()}/subscriptions`)).text();
+    expect(list).toContain("Team (annual)");
+    expect(list).not.toContain(ownId);
+    expect((await ian.get(`${store()}/subscriptions/${ownId}/manage`)).status).toBe(404);
+  });
+
+  it("uses the Entra emulator's sign-in session when there is one", async () => {
+    const { browser } = await signIn(emulator, { username: "megan@contoso.com", consent: "accept" });
+    expect(await (await browser.get(store())).text()).toContain("Buying as <strong>Megan Bowen</strong>");
+  });
+
+  it("refuses a purchase without a buyer, of the test fixture, or of seats the plan does not sell", async () => {
+    const anonymous = await new Browser(emulator).post("/marketplace/purchase", { plan: "saas-starter/team-monthly" });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get("location")).toBe("/marketplace");
+
+    const browser = await buyerBrowser("adele@contoso.com");
+    expect((await browser.post("/marketplace/purchase", { plan: "tailspin-insights/basic" })).status).toBe(400);
+    const tooMany = await browser.post("/marketplace/purchase", { plan: "saas-starter/per-user", quantity: "501" });
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.text()).toContain('role="alert"');
+    const sam = await account(emulator, "sam.taylor@outlook.com");
+    expect((await browser.post("/marketplace/account", { tid: sam.tenantId, oid: sam.oid })).status).toBe(400);
+    expect(
+      ((await ok(control(emulator, "marketplace/subscriptions"))) as { subscriptions: unknown[] }).subscriptions,
+    ).toEqual([]);
+  });
+});
+
+describe("the marketplace's control API and offers file", () => {
+  it("requires the control header and validates what it is given", async () => {
+    expect((await fetch(`${emulator.backUrl}/_emulator/marketplace/calls`)).status).toBe(403);
+    const adele = await account(emulator, "adele@contoso.com");
+    const refused = await control(emulator, "marketplace/purchases", {
+      tenantId: adele.tenantId,
+      oid: adele.oid,
+      offerId: "saas-starter",
+      planId: "no-such-plan",
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ error: 'No plan "no-such-plan" in offer "saas-starter".' });
+    const badUrl = await control(emulator, "marketplace/technical-configuration", {
+      publisherTenantId: seed.contoso,
+      fulfillmentClientId: adele.oid,
+      landingPageUrl: "https://app.example/landing#x",
+    });
+    expect(badUrl.status).toBe(400);
+    expect((await control(emulator, "marketplace/faults", { path: "(", status: 500 })).status).toBe(400);
+  });
+
+  it("names the file and the field of a mistake in the offers, and refuses to start with it", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "offers-")), "offers.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        offers: [
+          {
+            offerId: "x",
+            publisherId: "me",
+            displayName: "X",
+            plans: [{ planId: "p", displayName: "P", termUnit: "P1W", price: 1, pricePerSeat: true }],
+          },
+        ],
+      }),
+    );
+    expect(() => loadCatalog(file)).toThrow(file);
+    expect(() => loadCatalog(file)).toThrow(/offers\[0\]\.plans\[0\]\.termUnit: expected "P1M"/);
+    expect(() => loadCatalog(file)).toThrow(/offers\[0\]\.plans\[0\]: .*pricePerSeat/);
+    await expect(
+      startEmulator({ tlsDir: ".data/test-emulator-tls", marketplace: { offersFile: file } }),
+    ).rejects.toThrow(file);
+    expect(loadCatalog().defaultPublisherId).toBe("adatum");
+  });
+});
