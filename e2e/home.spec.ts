@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startAppServer, type AppServer } from "./support/app-server";
+import { expectAccessibleAndContained } from "./support/axe";
 import { pickAccount } from "./support/emulator-pages";
 
 test("the home page renders without errors in the browser", async ({ page }) => {
@@ -110,19 +110,6 @@ test.describe("the home page and the legal pages, as the company configured them
     const response = await page.goto(app.url);
     expect(response?.status()).toBe(200);
     return page;
-  }
-
-  async function expectAccessibleAndContained(page: Page, what: string) {
-    await expect(page.locator("h1"), what).toHaveCount(1);
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    expect(overflow, `${what}: horizontal overflow`).toBeLessThanOrEqual(0);
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    expect(
-      violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`),
-      what,
-    ).toEqual([]);
   }
 
   /** The footer of every page: the legal pages, the support address, the company. */

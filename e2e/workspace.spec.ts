@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startAppServer, type AppServer } from "./support/app-server";
+import { expectAccessibleAndContained } from "./support/axe";
 import { pickAccount } from "./support/emulator-pages";
 import { openAccountMenu } from "./support/workspace";
 
@@ -33,19 +33,6 @@ async function signIn(browser: Browser, name: RegExp, size: keyof typeof SIZES):
   await pickAccount(page, name);
   await page.waitForURL(`${app.url}/dashboard`);
   return page;
-}
-
-async function expectAccessibleAndContained(page: Page, what: string) {
-  await expect(page.locator("h1"), what).toHaveCount(1);
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow, `${what}: horizontal overflow`).toBeLessThanOrEqual(0);
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(
-    violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(", ")}`),
-    what,
-  ).toEqual([]);
 }
 
 for (const size of Object.keys(SIZES) as (keyof typeof SIZES)[]) {

@@ -11,7 +11,9 @@ import { organizationSettingsInput } from "@/lib/tenants/settings";
 
 const contactInput = organizationSettingsInput.pick({ contactName: true, contactEmail: true, contactPhone: true });
 
-export type ActivateState = { error?: "contact" | "unavailable" | "in-progress"; fields?: Record<string, string> };
+export type ContactFields = { contactName: string; contactEmail: string; contactPhone: string };
+
+export type ActivateState = { error?: "contact" | "unavailable" | "in-progress"; fields?: ContactFields };
 
 /**
  * Activate (a POST: server actions check the Origin, so another site cannot submit it). Nothing

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { FormField } from "../form-field";
 import { activateAction, type ActivateState } from "./actions";
 
 const ERRORS: Record<NonNullable<ActivateState["error"]>, string> = {
@@ -16,7 +17,6 @@ type Props = { token: string; contact: { name: string; email: string } };
 export function ActivateForm({ token, contact }: Props) {
   const [state, action, pending] = useActionState(activateAction, {});
   const fields = state.fields ?? { contactName: contact.name, contactEmail: contact.email, contactPhone: "" };
-  const input = "w-full max-w-md rounded border border-slate-300 px-3 py-2 text-sm";
   return (
     <form action={action} className="space-y-4">
       <input type="hidden" name="token" value={token} />
@@ -28,46 +28,31 @@ export function ActivateForm({ token, contact }: Props) {
       <fieldset className="space-y-3 rounded border border-slate-200 bg-white p-4">
         <legend className="px-1 text-lg font-semibold">Who we contact about this subscription</legend>
         <p className="text-sm text-slate-600">Read from your Microsoft account: confirm it or correct it.</p>
-        <div className="space-y-1">
-          <label htmlFor="contactName" className="block text-sm font-medium">
-            Name
-          </label>
-          <input
-            id="contactName"
-            name="contactName"
-            autoComplete="name"
-            defaultValue={fields.contactName}
-            required
-            className={input}
-          />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="contactEmail" className="block text-sm font-medium">
-            E-mail
-          </label>
-          <input
-            id="contactEmail"
-            name="contactEmail"
-            type="email"
-            autoComplete="email"
-            defaultValue={fields.contactEmail}
-            required
-            className={input}
-          />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="contactPhone" className="block text-sm font-medium">
-            Phone <span className="font-normal text-slate-500">(optional)</span>
-          </label>
-          <input
-            id="contactPhone"
-            name="contactPhone"
-            type="tel"
-            autoComplete="tel"
-            defaultValue={fields.contactPhone}
-            className={input}
-          />
-        </div>
+        <FormField
+          idPrefix="activate"
+          name="contactName"
+          label="Name"
+          autoComplete="name"
+          value={fields.contactName}
+          required
+        />
+        <FormField
+          idPrefix="activate"
+          name="contactEmail"
+          label="E-mail"
+          type="email"
+          autoComplete="email"
+          value={fields.contactEmail}
+          required
+        />
+        <FormField
+          idPrefix="activate"
+          name="contactPhone"
+          label="Phone"
+          type="tel"
+          autoComplete="tel"
+          value={fields.contactPhone}
+        />
       </fieldset>
       <button
         type="submit"

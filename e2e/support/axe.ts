@@ -9,3 +9,13 @@ export async function expectNoAxeViolations(page: Page, what: string) {
     what,
   ).toEqual([]);
 }
+
+/** What every page owes a person: one h1, nothing wider than the screen, and no axe violation. */
+export async function expectAccessibleAndContained(page: Page, what: string) {
+  await expect(page.locator("h1"), what).toHaveCount(1);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow, `${what}: horizontal overflow`).toBeLessThanOrEqual(0);
+  await expectNoAxeViolations(page, what);
+}

@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import type { OrganizationSettings, SettingsField } from "@/lib/tenants/settings";
+import type { OrganizationSettings } from "@/lib/tenants/settings";
+import { FormField as Field } from "../../form-field";
 import { saveSettingsAction, type SettingsFormState } from "./actions";
 
 const OUTCOMES: Record<Exclude<SettingsFormState["outcome"], "idle">, string> = {
@@ -12,49 +13,6 @@ const OUTCOMES: Record<Exclude<SettingsFormState["outcome"], "idle">, string> = 
 };
 
 type Props = { settings: OrganizationSettings };
-
-function Field(props: {
-  name: SettingsField;
-  label: string;
-  hint?: string;
-  type?: string;
-  autoComplete: string;
-  value: string;
-  error?: string;
-  required?: boolean;
-}) {
-  const id = `settings-${props.name}`;
-  const described = [props.hint ? `${id}-hint` : null, props.error ? `${id}-error` : null].filter(Boolean).join(" ");
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium">
-        {props.label}
-        {props.required ? null : <span className="font-normal text-slate-500"> (optional)</span>}
-      </label>
-      <input
-        id={id}
-        name={props.name}
-        type={props.type ?? "text"}
-        autoComplete={props.autoComplete}
-        defaultValue={props.value}
-        required={props.required}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={described || undefined}
-        className="w-full max-w-md rounded border border-slate-300 px-3 py-2 text-sm aria-[invalid]:border-red-600"
-      />
-      {props.hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-600">
-          {props.hint}
-        </p>
-      ) : null}
-      {props.error ? (
-        <p id={`${id}-error`} className="text-sm text-red-700">
-          {props.error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 /** The admin's form: what was read from their account, to confirm or correct. */
 export function SettingsForm({ settings }: Props) {
@@ -79,6 +37,7 @@ export function SettingsForm({ settings }: Props) {
       <fieldset className="space-y-4 rounded border border-slate-200 bg-white p-4">
         <legend className="px-1 text-lg font-semibold">Organization</legend>
         <Field
+          idPrefix="settings"
           name="displayName"
           label="Organization name"
           hint="Shown to everyone in your organization. It was read from your Microsoft Entra directory."
@@ -96,6 +55,7 @@ export function SettingsForm({ settings }: Props) {
             : "Who we contact about your organization's account and billing. We filled in what your Microsoft account says: confirm it or correct it, then save."}
         </p>
         <Field
+          idPrefix="settings"
           name="contactName"
           label="Name"
           autoComplete="name"
@@ -104,6 +64,7 @@ export function SettingsForm({ settings }: Props) {
           required
         />
         <Field
+          idPrefix="settings"
           name="contactEmail"
           label="E-mail"
           type="email"
@@ -113,6 +74,7 @@ export function SettingsForm({ settings }: Props) {
           required
         />
         <Field
+          idPrefix="settings"
           name="contactPhone"
           label="Phone"
           type="tel"
