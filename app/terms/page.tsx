@@ -6,38 +6,18 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { brand } from "@/lib/brand";
 import { config } from "@/lib/config";
+import { Fill, LegalHeader, SupportMail } from "../legal";
 
 export const metadata: Metadata = { title: "Terms of use" };
 
-/** A placeholder the company fills in: marked so it stands out until it is replaced. */
-function Fill({ children }: { children: React.ReactNode }) {
-  return <mark className="rounded bg-amber-100 px-1 text-slate-900">[{children}]</mark>;
-}
-
 export default function TermsPage() {
-  const { productName, vendorName, supportEmail } = brand;
+  const { productName, vendorName } = brand;
   const days = config().trial.days;
-  const mail = (
-    <a href={`mailto:${supportEmail}`} className="break-all text-brand underline">
-      {supportEmail}
-    </a>
-  );
+  const mail = <SupportMail />;
 
   return (
     <article className="max-w-3xl space-y-8 text-slate-700">
-      <header className="space-y-3">
-        <h1 className="text-3xl font-semibold break-words text-brand-dark">Terms of use</h1>
-        <p className="break-words">
-          {productName}, provided by {vendorName}
-          <br />
-          Last updated: <Fill>date</Fill>
-        </p>
-        <div role="note" className="rounded border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-          <strong>Template to replace.</strong> This is the starter&apos;s sample text, not a contract. {vendorName}{" "}
-          must replace it, and every bracketed placeholder, with its own terms, reviewed by a lawyer, before customers
-          use {productName} (app/terms/page.tsx).
-        </div>
-      </header>
+      <LegalHeader title="Terms of use" notA="a contract" file="app/terms/page.tsx" />
 
       <section className="space-y-3">
         <h2 className="text-xl font-semibold text-slate-900">The service</h2>

@@ -239,6 +239,28 @@ export type NewTenant = {
   contact?: { name?: string; email?: string };
 };
 
+/** Inserts a new tenant row and, if this call made it, its audit event: the creations' shared step. */
+async function insertTenant(
+  tx: Tx,
+  row: Prisma.TenantCreateManyInput & { id: string },
+  name: "startTrial" | "requestTrial" | "startSubscription",
+  actor: Actor,
+  detail: Record<string, unknown>,
+): Promise<boolean> {
+  const { count } = await tx.tenant.createMany({ data: [row], skipDuplicates: true });
+  if (count === 1) {
+    await tx.auditEvent.create({
+      data: {
+        tenantId: row.id,
+        actor: actor.id,
+        type: TRANSITIONS[name].event,
+        detail: { from: NEW, to: TRANSITIONS[name].to, ...detail } as Prisma.InputJsonObject,
+      },
+    });
+  }
+  return count === 1;
+}
+
 /**
  * The one way a tenant row is made: at the first sign-in of its organization (the customer-led
  * trial; the admin sign-up signs its administrator in the same way). INSERT ... ON CONFLICT DO
@@ -255,39 +277,24 @@ export async function createTenantAtSignIn(
   if (!check.allowed) throw new TransitionRefused(name, NEW, actor.trigger, `Tenant ${tenant.tid} ${check.why}`);
   const now = trial.now ?? new Date();
   const partnerLed = trial.mode === "partner";
-  const { count } = await tx.tenant.createMany({
-    data: [
-      {
-        id: tenant.tid,
-        personal: tenant.personal,
-        displayName: tenant.displayName ?? null,
-        status: TRANSITIONS[name].to,
-        consentType: "USER",
-        trialStartsAt: partnerLed ? null : now,
-        trialEndsAt: partnerLed ? null : new Date(now.getTime() + trial.days * DAY),
-        signupSource: tenant.source ?? Prisma.DbNull,
-        contactName: partnerLed ? (tenant.contact?.name ?? null) : null,
-        contactEmail: partnerLed ? (tenant.contact?.email ?? null) : null,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  if (count === 1) {
-    await tx.auditEvent.create({
-      data: {
-        tenantId: tenant.tid,
-        actor: actor.id,
-        type: TRANSITIONS[name].event,
-        detail: {
-          from: NEW,
-          to: TRANSITIONS[name].to,
-          days: partnerLed ? null : trial.days,
-          source: tenant.source ?? null,
-        },
-      },
-    });
-  }
-  return count === 1;
+  return insertTenant(
+    tx,
+    {
+      id: tenant.tid,
+      personal: tenant.personal,
+      displayName: tenant.displayName ?? null,
+      status: TRANSITIONS[name].to,
+      consentType: "USER",
+      trialStartsAt: partnerLed ? null : now,
+      trialEndsAt: partnerLed ? null : new Date(now.getTime() + trial.days * DAY),
+      signupSource: tenant.source ?? Prisma.DbNull,
+      contactName: partnerLed ? (tenant.contact?.name ?? null) : null,
+      contactEmail: partnerLed ? (tenant.contact?.email ?? null) : null,
+    },
+    name,
+    actor,
+    { days: partnerLed ? null : trial.days, source: tenant.source ?? null },
+  );
 }
 
 /**
@@ -306,29 +313,19 @@ export async function createTenantOnPurchase(
   if (!check.allowed) {
     throw new TransitionRefused("startSubscription", NEW, actor.trigger, `Tenant ${tenant.tid} ${check.why}`);
   }
-  const { count } = await tx.tenant.createMany({
-    data: [
-      {
-        id: tenant.tid,
-        personal: tenant.personal,
-        displayName: tenant.displayName ?? null,
-        status: TRANSITIONS.startSubscription.to,
-        consentType: "USER",
-      },
-    ],
-    skipDuplicates: true,
-  });
-  if (count === 1) {
-    await tx.auditEvent.create({
-      data: {
-        tenantId: tenant.tid,
-        actor: actor.id,
-        type: TRANSITIONS.startSubscription.event,
-        detail: { from: NEW, to: TRANSITIONS.startSubscription.to, ...detail } as Prisma.InputJsonObject,
-      },
-    });
-  }
-  return count === 1;
+  return insertTenant(
+    tx,
+    {
+      id: tenant.tid,
+      personal: tenant.personal,
+      displayName: tenant.displayName ?? null,
+      status: TRANSITIONS.startSubscription.to,
+      consentType: "USER",
+    },
+    "startSubscription",
+    actor,
+    detail,
+  );
 }
 
 /**
