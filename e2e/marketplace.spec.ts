@@ -106,6 +106,9 @@ test("a Contoso admin in a running trial buys a plan on the local marketplace, a
   expect(subscription).toMatchObject({ status: "SUBSCRIBED", quantity: 5, contactPhone: "+1 425 555 0100" });
   expect((await app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } })).status).toBe("ACTIVE");
   expect(await activateCalls(subscription.id)).toBe(1);
+  // The fulfillment credential worked, and the health check says so for the operator's monitor.
+  const health = await fetch(`${app.url}/api/health`);
+  expect(await health.json()).toEqual({ status: "ok", checks: { database: "up", marketplaceCredential: "ok" } });
 
   // "Manage account" in the customer's list opens the same URL with a fresh token: the
   // subscription is shown, never a second activation.
@@ -214,6 +217,23 @@ test("bad links, another publisher's offer, a marketplace that is down, a cancel
   });
   await page.goto(`${app.url}/marketplace?token=${encodeURIComponent(foreign.token)}`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("This purchase is for another product");
+
+  // Throttled twice, then answered: the landing page waits out Retry-After and shows the purchase.
+  const resolveCalls = async () =>
+    ((await control("marketplace/calls")).json as { calls: Call[] }).calls
+      .filter((call) => call.path.endsWith("/saas/subscriptions/resolve"))
+      .map((call) => call.status);
+  const before = (await resolveCalls()).length;
+  const throttled = (await control("marketplace/tokens", { subscriptionId })).json as { token: string };
+  await control("marketplace/faults", {
+    path: "POST /saas/subscriptions/resolve",
+    status: 429,
+    times: 2,
+    retryAfterSeconds: 1,
+  });
+  await page.goto(`${app.url}/marketplace?token=${encodeURIComponent(throttled.token)}`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Activate your subscription");
+  expect((await resolveCalls()).slice(before)).toEqual([429, 429, 200]);
 
   const fresh = (await control("marketplace/tokens", { subscriptionId })).json as { token: string };
   await control("marketplace/faults", { path: "POST /saas/subscriptions/resolve", status: 503, times: 10 });

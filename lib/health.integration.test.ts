@@ -23,19 +23,20 @@ describe.each(databaseTargets)("health with $name stopping and coming back", (ta
     await database?.drop();
   });
 
+  const off = () => undefined;
   const ping = async () => {
     await prisma.$queryRaw`SELECT 1`;
   };
 
   it("answers 200, then 503 while the database is gone, then 200 again", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
-    expect((await checkHealth(ping)).httpStatus).toBe(200);
+    expect((await checkHealth(ping, 3_000, off)).httpStatus).toBe(200);
 
     proxy.cut();
-    const down = await checkHealth(ping, 3_000);
+    const down = await checkHealth(ping, 3_000, off);
     expect(down).toEqual({ httpStatus: 503, report: { status: "unavailable", checks: { database: "down" } } });
 
     proxy.restore();
-    expect((await checkHealth(ping)).httpStatus).toBe(200);
+    expect((await checkHealth(ping, 3_000, off)).httpStatus).toBe(200);
   });
 });

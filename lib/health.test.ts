@@ -1,9 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
 import { checkHealth } from "./health";
 
+const off = () => undefined;
+
 describe("checkHealth", () => {
   it("answers 200 when the database answers", async () => {
-    await expect(checkHealth(async () => {})).resolves.toEqual({
+    await expect(checkHealth(async () => {}, 3_000, off)).resolves.toEqual({
       httpStatus: 200,
       report: { status: "ok", checks: { database: "up" } },
     });
@@ -11,9 +13,13 @@ describe("checkHealth", () => {
 
   it("answers 503 without the error's text when the database fails", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
-    const result = await checkHealth(async () => {
-      throw new Error("connect ECONNREFUSED 10.1.2.3:5432 password=hunter2");
-    });
+    const result = await checkHealth(
+      async () => {
+        throw new Error("connect ECONNREFUSED 10.1.2.3:5432 password=hunter2");
+      },
+      3_000,
+      off,
+    );
     expect(result).toEqual({ httpStatus: 503, report: { status: "unavailable", checks: { database: "down" } } });
     expect(JSON.stringify(result)).not.toMatch(/ECONNREFUSED|hunter2|at /);
   });
@@ -21,8 +27,21 @@ describe("checkHealth", () => {
   it("answers 503 when the database does not answer in time", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
     const started = Date.now();
-    const result = await checkHealth(() => new Promise(() => {}), 50);
+    const result = await checkHealth(() => new Promise(() => {}), 50, off);
     expect(result.httpStatus).toBe(503);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("reports a refused fulfillment credential without turning the answer into 503", async () => {
+    await expect(
+      checkHealth(
+        async () => {},
+        3_000,
+        () => "refused",
+      ),
+    ).resolves.toEqual({
+      httpStatus: 200,
+      report: { status: "ok", checks: { database: "up", marketplaceCredential: "refused" } },
+    });
   });
 });

@@ -2,10 +2,12 @@
 import { ConfigError, config } from "./config";
 import { db } from "./db/client";
 import { pendingMigrations } from "./db/migrations";
+import { checkFulfillmentCredential } from "./marketplace/credential-check";
 
 export async function startServer(): Promise<void> {
+  let settings;
   try {
-    config();
+    settings = config();
   } catch (error) {
     // Wrong configuration stops the server at start, naming each variable (lib/config.ts).
     if (error instanceof ConfigError) {
@@ -29,4 +31,9 @@ export async function startServer(): Promise<void> {
   } catch (error) {
     console.error(`[db] not available at start: ${(error as Error).message}`);
   }
+
+  // In production, the fulfillment app's credential is tried now, not at the first purchase: an
+  // expired or wrong secret is logged at start naming the variable to fix, and /api/health reports
+  // it (issue "Sell through Microsoft"). In the background: Entra ID being slow must not delay start.
+  if (settings.marketplace && settings.nodeEnv === "production") void checkFulfillmentCredential();
 }
