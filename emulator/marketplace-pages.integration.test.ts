@@ -106,6 +106,59 @@ describe("the purchase page", () => {
     expect((await ian.get(`${store()}/subscriptions/${ownId}/manage`)).status).toBe(404);
   });
 
+  it("lets the customer change the plan or the number of users, or cancel, each told to the publisher's webhook", async () => {
+    await ok(control(emulator, "marketplace/settings", { webhookDelivery: "manual" }));
+    const browser = await buyerBrowser("adele@contoso.com");
+    const token = landingToken(
+      await browser.post("/marketplace/purchase", { plan: "saas-starter/per-user", quantity: "3", name: "Ops" }),
+    );
+    const client = fulfillmentClient(emulator);
+    const { id } = await client.resolve(token);
+    const before = await (await browser.get(`${store()}/subscriptions`)).text();
+    expect(before).not.toContain("Change plan"); // not before it is Subscribed
+    await client.activate(id, { planId: "per-user", quantity: 3 });
+
+    const page = await (await browser.get(`${store()}/subscriptions`)).text();
+    expect(page.match(/<h1>/g)).toHaveLength(1);
+    expect(page).toContain(`<h3 id="manage-${id}">Ops</h3>`);
+    expect(page).toContain(`<label class="field" for="plan-${id}">New plan`);
+    expect(page).toContain(`<option value="team-monthly">`);
+    expect(page).not.toContain(`<option value="per-user">`); // the current plan is not a change
+    expect(page).toContain(`<label class="field" for="quantity-${id}">Number of users (1 to 500)`);
+    expect(page).toContain(`aria-label="Cancel subscription: Ops"`);
+
+    const changed = await browser.post(`/marketplace/subscriptions/${id}/change`, { quantity: "4" });
+    expect(changed.status).toBe(303);
+    expect(changed.headers.get("location")).toBe("/marketplace/subscriptions?sent=change");
+    const waiting = await (await browser.get(`${store()}/subscriptions?sent=change`)).text();
+    expect(waiting).toContain("Change requested");
+    expect(waiting).toContain("Changing to 4 users: waiting for the publisher.");
+    const queued = async () =>
+      ((await ok(control(emulator, "marketplace/webhooks"))) as { queued: { operationId: string; action: string }[] })
+        .queued;
+    const [change] = await queued();
+    expect(change).toMatchObject({ action: "ChangeQuantity" });
+
+    const busy = await browser.post(`/marketplace/subscriptions/${id}/cancel`, {});
+    expect(busy.status).toBe(409);
+    expect(await busy.text()).toContain('role="alert"');
+    await client.updateOperation(id, change!.operationId, "Success");
+    expect((await browser.post(`/marketplace/subscriptions/${id}/change`, { quantity: "4" })).status).toBe(400);
+    expect((await browser.post(`/marketplace/subscriptions/${id}/cancel`, {})).status).toBe(303);
+    expect(await client.getSubscription(id)).toMatchObject({ quantity: 4, saasSubscriptionStatus: "Unsubscribed" });
+    expect((await queued()).map((notification) => notification.action)).toEqual(["ChangeQuantity", "Unsubscribe"]);
+
+    // A CSP partner's customer, who may only read, gets no form and cannot post one.
+    const forFabrikam = landingToken(
+      await browser.post("/marketplace/purchase", { plan: "saas-starter/team-monthly", beneficiary: seed.fabrikam }),
+    );
+    const csp = (await client.resolve(forFabrikam)).id;
+    await client.activate(csp, { planId: "team-monthly" });
+    const ian = await buyerBrowser("ian@fabrikam.com");
+    expect(await (await ian.get(`${store()}/subscriptions`)).text()).not.toContain(`for="plan-${csp}"`);
+    expect((await ian.post(`/marketplace/subscriptions/${csp}/cancel`, {})).status).toBe(403);
+  });
+
   it("uses the Entra emulator's sign-in session when there is one", async () => {
     const { browser } = await signIn(emulator, { username: "megan@contoso.com", consent: "accept" });
     expect(await (await browser.get(store())).text()).toContain("Buying as <strong>Megan Bowen</strong>");

@@ -34,6 +34,7 @@ import {
   type MarketplaceSettings,
   type TechnicalConfiguration,
 } from "./marketplace/state";
+import { Webhooks } from "./marketplace/webhook";
 
 export type EmulatorOptions = {
   /** Folder for the local CA and certificate (kept between runs). */
@@ -103,12 +104,19 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     pageSize: settings.pageSize,
     tokenLifetimeMs: settings.tokenLifetimeMs,
     operationDelayMs: settings.operationDelayMs,
+    webhookDelivery: settings.webhookDelivery,
+    webhookRetryDelaysMs: settings.webhookRetryDelaysMs,
+    webhookAcceptMs: settings.webhookAcceptMs,
   });
+  // The marketplace's calls to the publisher's webhook: their timers end on reset and on stop.
+  const webhooks = new Webhooks(marketplace);
   const entraBack = backHandler(emulator);
   // POST /_emulator/reset empties both faces.
   const resetBoth: Handler = (request, url, signal) => {
-    if (request.method === "POST" && url.pathname === "/_emulator/reset" && isControlRequest(request))
+    if (request.method === "POST" && url.pathname === "/_emulator/reset" && isControlRequest(request)) {
       marketplace.reset();
+      webhooks.reset();
+    }
     return entraBack(request, url, signal);
   };
   front.on(
@@ -124,7 +132,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       mount(
         [
           [MARKETPLACE_API_PATH, fulfillmentHandler(marketplace)],
-          ["/_emulator/marketplace", marketplaceControlHandler(marketplace)],
+          ["/_emulator/marketplace", marketplaceControlHandler(marketplace, webhooks)],
         ],
         resetBoth,
       ),
@@ -144,6 +152,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       marketplace.technicalConfigurations.set(publisherId, { ...configuration, publisherId });
     },
     stop: async () => {
+      webhooks.stop();
       await Promise.all([close(front), close(back)]);
     },
   };

@@ -160,6 +160,18 @@ export function appAccessTokenClaimsV2(input: {
   };
 }
 
+/**
+ * The same app-only token in the v1.0 shape, for a resource whose registration keeps v1 tokens:
+ * issued by https://sts.windows.net/<tenant>/, the caller in `appid` only (v1 has no `azp`).
+ */
+export function appAccessTokenClaimsV1(input: Parameters<typeof appAccessTokenClaimsV2>[0]) {
+  const claims: Record<string, unknown> = appAccessTokenClaimsV2(input);
+  delete claims.azp;
+  delete claims.azpacr;
+  const issuer = `https://sts.windows.net/${input.tenantId}/`;
+  return { ...claims, iss: issuer, idp: issuer, appidacr: "1", ver: "1.0" };
+}
+
 type Claims = Record<string, unknown>;
 
 /** Signs an ID token, bent by `misbehaviour` when a test asked for one. */
@@ -226,6 +238,21 @@ export async function signIdToken(
     case "access-token-as-id-token":
       return accessToken();
   }
+  return signWithMisbehaviour(keys, bent, misbehaviour);
+}
+
+/** The misbehaviours of the signature itself: the claims are signed as given, the JWS is bent. */
+export type SignatureMisbehaviour = Extract<
+  Misbehaviour,
+  "bad-signature" | "alg-none" | "hs256-public-key" | "jku-header" | "x5u-header" | "jwk-header" | "unknown-kid"
+>;
+
+/** Signs `bent` with the active key, or bends the signature as `misbehaviour` asks. */
+export async function signWithMisbehaviour(
+  keys: SigningKeys,
+  bent: Claims,
+  misbehaviour: Misbehaviour | undefined,
+): Promise<string> {
   switch (misbehaviour) {
     case "bad-signature": {
       const [header, payload, signature] = (await keys.sign(bent)).split(".");

@@ -54,6 +54,20 @@ export function discovery(emulator: Emulator, segment: string): Record<string, u
   };
 }
 
+/**
+ * The v1.0 discovery document (<tenant>/.well-known/openid-configuration): the v1 issuer, which
+ * v1.0 access tokens carry (e.g. the marketplace's webhook calls to an app registered for v1
+ * tokens), and the same key set; the endpoints are the v2.0 ones, the only ones emulated.
+ */
+export function discoveryV1(emulator: Emulator, segment: string): Record<string, unknown> {
+  const authority = emulator.authority(segment);
+  return {
+    ...discovery(emulator, segment),
+    issuer: `https://sts.windows.net/${authority.tenant?.id ?? "{tenantid}"}/`,
+    jwks_uri: `${emulator.backUrl}/${authority.segment}/discovery/keys`,
+  };
+}
+
 export function jwks(emulator: Emulator): { keys: unknown[] } {
   emulator.stats.jwksRequests++;
   return emulator.keys.jwks(`${emulator.backUrl}/{tenantid}/v2.0`);

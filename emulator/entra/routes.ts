@@ -4,7 +4,7 @@ import { HttpError, isControlRequest, readBody, type Handler, type ListenerOptio
 import * as pages from "../pages";
 import { adminConsent, authorize } from "./authorize";
 import { control } from "./control";
-import { discovery, jwks } from "./discovery";
+import { discovery, discoveryV1, jwks } from "./discovery";
 import { graph, userinfo } from "./graph";
 import { chooseAccount, decide } from "./interaction";
 import { logout, sessionAccount, sessionCookie } from "./session";
@@ -67,7 +67,10 @@ export function backHandler(emulator: Emulator): Handler {
       if (method === "GET" && (match = url.pathname.match(/^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/))) {
         return Response.json(discovery(emulator, match[1]!));
       }
-      if (method === "GET" && url.pathname.match(/^\/([^/]+)\/discovery\/v2\.0\/keys$/)) {
+      if (method === "GET" && (match = url.pathname.match(/^\/([^/]+)\/\.well-known\/openid-configuration$/))) {
+        return Response.json(discoveryV1(emulator, match[1]!));
+      }
+      if (method === "GET" && url.pathname.match(/^\/([^/]+)\/discovery(?:\/v2\.0)?\/keys$/)) {
         return Response.json(jwks(emulator));
       }
       if (method === "POST" && (match = url.pathname.match(/^\/([^/]+)\/oauth2\/v2\.0\/token$/))) {

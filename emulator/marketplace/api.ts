@@ -8,6 +8,7 @@ import type http from "node:http";
 import { pause, readBody, type Handler } from "../http";
 import { authenticatePublisher, type Caller } from "./auth";
 import { ApiFailure, faultFailure, refuse } from "./errors";
+import { meteringRoutes } from "./metering";
 import { operationRoutes } from "./operations";
 import { API_VERSION, MARKETPLACE_API_PATH, type Marketplace } from "./state";
 import { subscriptionRoutes } from "./subscriptions";
@@ -30,7 +31,7 @@ export type Route = {
   endpoint: (context: ApiContext) => Response | Promise<Response>;
 };
 
-const routes: Route[] = [...subscriptionRoutes, ...operationRoutes];
+const routes: Route[] = [...subscriptionRoutes, ...operationRoutes, ...meteringRoutes];
 
 /** A request id as given, if it is safe to send back in a header; else a fresh GUID. */
 function requestIdHeader(value: string | string[] | undefined): string {

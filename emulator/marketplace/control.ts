@@ -1,12 +1,15 @@
 // The local marketplace's control API, for tests and the dev launcher (back channel, JSON,
 // /_emulator/marketplace/..., header x-emulator-control: 1): register the technical
 // configuration, buy without the page, issue and expire purchase tokens, set a subscription's
-// status, inject faults, read the call log and the subscriptions, change the settings. POST
+// status, change or renew it as the customer and Microsoft do, inject faults, read the call log and
+// the subscriptions, read and send the webhook's notifications, change the settings. POST
 // /_emulator/reset (the Entra face's) empties the marketplace too; see server.ts.
 import { z } from "zod";
 import { isControlRequest, readJson, type Handler } from "../http";
+import { cancelByCustomer, changeByCustomer, ChangeRefused, renewByMicrosoft } from "./customer";
 import { operationJson, subscriptionJson } from "./shapes";
 import { PurchaseRefused, SUBSCRIPTION_STATUSES, type Marketplace, type TechnicalConfiguration } from "./state";
+import { FORGERIES, TOKEN_VERSIONS, type Webhooks } from "./webhook";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const guid = z
@@ -53,6 +56,24 @@ const settings = z.object({
   pageSize: z.number().int().positive().optional(),
   tokenLifetimeMs: z.number().int().positive().optional(),
   operationDelayMs: z.number().int().min(0).optional(),
+  webhookDelivery: z.enum(["auto", "manual"]).optional(),
+  webhookRetryDelaysMs: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(8 * 60 * 60 * 1000),
+    )
+    .max(500)
+    .optional(),
+  webhookAcceptMs: z.number().int().min(0).optional(),
+});
+
+const delivery = z.object({
+  operationId: guid,
+  forge: z.enum(FORGERIES).optional(),
+  version: z.enum(TOKEN_VERSIONS).default("v2"),
 });
 
 const bad = (error: string) => Response.json({ error }, { status: 400 });
@@ -64,17 +85,22 @@ function parsed<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> | Res
   return bad(result.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; "));
 }
 
-export function marketplaceControlHandler(marketplace: Marketplace): Handler {
+export function marketplaceControlHandler(marketplace: Marketplace, webhooks: Webhooks): Handler {
   return async (request, url) => {
     if (!isControlRequest(request)) return Response.json({ error: "x-emulator-control: 1 required" }, { status: 403 });
     const method = request.method ?? "GET";
     const body = method === "POST" ? await readJson(request) : {};
     marketplace.settle();
-    return control(marketplace, `${method} ${url.pathname.slice("/_emulator/marketplace".length)}`, body);
+    return control(marketplace, webhooks, `${method} ${url.pathname.slice("/_emulator/marketplace".length)}`, body);
   };
 }
 
-function control(marketplace: Marketplace, route: string, body: Record<string, unknown>): Response {
+async function control(
+  marketplace: Marketplace,
+  webhooks: Webhooks,
+  route: string,
+  body: Record<string, unknown>,
+): Promise<Response> {
   let match: RegExpMatchArray | null;
   switch (route) {
     case "POST /technical-configuration": {
@@ -131,8 +157,23 @@ function control(marketplace: Marketplace, route: string, body: Record<string, u
       const input = parsed(settings, body);
       if (input instanceof Response) return input;
       Object.assign(marketplace.settings, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)));
+      webhooks.settingsChanged();
       return Response.json(marketplace.settings);
     }
+    case "GET /webhooks":
+      return Response.json(webhooks.log());
+    case "POST /webhooks/deliver": {
+      const input = parsed(delivery, body);
+      if (input instanceof Response) return input;
+      const operation = marketplace.operations.get(input.operationId);
+      if (!operation) return notFound("no such operationId");
+      const publisherId = marketplace.subscriptions.get(operation.subscriptionId)?.publisherId ?? "";
+      if (!marketplace.technicalConfigurations.get(publisherId)?.webhookUrl)
+        return Response.json({ error: "the publisher's technical configuration has no webhookUrl" }, { status: 409 });
+      return Response.json(await webhooks.deliver(operation, input));
+    }
+    case "POST /webhooks/flush":
+      return Response.json({ deliveries: await webhooks.flush() });
   }
   if ((match = route.match(/^POST \/subscriptions\/([^/]+)\/status$/))) {
     const subscription = marketplace.subscriptions.get(match[1]!.toLowerCase());
@@ -141,6 +182,22 @@ function control(marketplace: Marketplace, route: string, body: Record<string, u
     if (!status) return bad(`status: one of ${SUBSCRIPTION_STATUSES.join(", ")}`);
     const operation = marketplace.setStatus(subscription, status);
     return Response.json({ subscription: subscriptionJson(subscription), operationId: operation?.id ?? null });
+  }
+  if ((match = route.match(/^POST \/subscriptions\/([^/]+)\/(change|cancel|renew)$/))) {
+    const subscription = marketplace.subscriptions.get(match[1]!.toLowerCase());
+    if (!subscription) return notFound("no such subscription");
+    try {
+      const operation =
+        match[2] === "change"
+          ? changeByCustomer(marketplace, subscription, body)
+          : match[2] === "cancel"
+            ? cancelByCustomer(marketplace, subscription)
+            : renewByMicrosoft(marketplace, subscription);
+      return Response.json({ operationId: operation.id, subscription: subscriptionJson(subscription) });
+    } catch (error) {
+      if (error instanceof ChangeRefused) return Response.json({ error: error.message }, { status: error.status });
+      throw error;
+    }
   }
   return notFound("unknown marketplace control route");
 }

@@ -110,12 +110,55 @@ ${purchaseForm({ offers: input.offers, buyer, tenants: input.tenants, chosen: in
   );
 }
 
+/** What the customer may do to a Subscribed subscription on the page (per-seat plans: the seats). */
+export type Management = {
+  plans: { planId: string; displayName: string }[];
+  seats?: { min: number; max: number };
+  /** The operation waiting for the publisher's answer, in words. */
+  pending?: string;
+  mayUpdate: boolean;
+  mayDelete: boolean;
+};
+
+/** Change plan, change number of users, cancel: each starts an operation the publisher's webhook hears of. */
+function managementForms(subscription: Subscription, manage: Management): string {
+  const id = esc(subscription.id);
+  const name = esc(subscription.name);
+  const action = `/marketplace/subscriptions/${id}`;
+  if (manage.pending) return `<p role="status">${esc(manage.pending)}</p>`;
+  const forms: string[] = [];
+  if (manage.mayUpdate && manage.plans.length) {
+    forms.push(`<form method="post" action="${action}/change">
+<label class="field" for="plan-${id}">New plan
+<select id="plan-${id}" name="planId">${manage.plans.map((plan) => `<option value="${esc(plan.planId)}">${esc(plan.displayName)}</option>`).join("")}</select></label>
+<button type="submit" aria-label="Change plan: ${name}">Change plan</button>
+</form>`);
+  }
+  if (manage.mayUpdate && manage.seats) {
+    forms.push(`<form method="post" action="${action}/change">
+<label class="field" for="quantity-${id}">Number of users (${manage.seats.min} to ${manage.seats.max})
+<input id="quantity-${id}" name="quantity" type="number" min="${manage.seats.min}" max="${manage.seats.max}" step="1" value="${esc(subscription.quantity)}" inputmode="numeric" required></label>
+<button type="submit" aria-label="Change number of users: ${name}">Change number of users</button>
+</form>`);
+  }
+  if (manage.mayDelete) {
+    forms.push(`<form method="post" action="${action}/cancel">
+<button type="submit" aria-label="Cancel subscription: ${name}">Cancel subscription</button>
+</form>`);
+  }
+  return forms.join("\n") || `<p class="muted">Only the organization that bought it can change this subscription.</p>`;
+}
+
 /** GET /marketplace/subscriptions: the buyer's organization's SaaS subscriptions. */
 export function subscriptionsPage(input: {
   buyer: Account;
   subscriptions: Subscription[];
   tenants: Map<string, Tenant>;
   planName: (subscription: Subscription) => string;
+  /** Undefined for a subscription that is not Subscribed. */
+  manage: (subscription: Subscription) => Management | undefined;
+  error?: string;
+  notice?: string;
 }): string {
   const rows = input.subscriptions
     .map(
@@ -136,11 +179,27 @@ export function subscriptionsPage(input: {
 <thead><tr><th scope="col">Name</th><th scope="col">Offer and plan</th><th scope="col">Users</th><th scope="col">Status</th><th scope="col">Purchaser</th><th scope="col">Beneficiary</th><th scope="col">Account</th></tr></thead>
 <tbody>${rows}</tbody></table>`
     : `<p>${esc(org)} has no SaaS subscription yet.</p>`;
+  const managed = input.subscriptions.flatMap((subscription) => {
+    const manage = input.manage(subscription);
+    return manage
+      ? [
+          `<section aria-labelledby="manage-${esc(subscription.id)}"><h3 id="manage-${esc(subscription.id)}">${esc(subscription.name)}</h3>
+${managementForms(subscription, manage)}</section>`,
+        ]
+      : [];
+  });
+  const management = managed.length
+    ? `<h2>Change or cancel</h2>
+<p class="muted">As the customer does in the Microsoft 365 admin center: the publisher hears of it through its connection webhook and answers a change of plan or of users.</p>
+${managed.join("\n")}`
+    : "";
   return page(
     "Your SaaS subscriptions",
     `<h1>Your SaaS subscriptions</h1>
 <p>Signed in as <strong>${esc(input.buyer.name)}</strong> (${esc(input.buyer.username)}). <a href="/marketplace">Buy a plan</a> · <a href="/marketplace?choose=1&amp;next=%2Fmarketplace%2Fsubscriptions">Use another account</a></p>
-${table}`,
+${input.error ? `<p class="error" role="alert">${esc(input.error)}</p>` : ""}${input.notice ? `<p role="status">${esc(input.notice)}</p>` : ""}
+${table}
+${management}`,
     face,
   );
 }

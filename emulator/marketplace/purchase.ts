@@ -1,6 +1,8 @@
 // The purchase flow on the front channel (plain HTTP, like the Entra pages): the store, the choice
 // of the buying account, "Purchase", the buyer's SaaS subscriptions and "Manage account". Both end
-// as AppSource does: a 303 to `<landing page URL>?token=<URL-encoded purchase token>`.
+// as AppSource does: a 303 to `<landing page URL>?token=<URL-encoded purchase token>`. The
+// subscriptions page also changes the plan or the number of users, or cancels, as the Microsoft 365
+// admin center does (customer.ts), which the publisher's webhook hears of (webhook.ts).
 //
 // The buyer is the account of the Entra face's sign-in session cookie, never a form field: a
 // cross-site form cannot buy in someone's name (the cookie is SameSite=Lax).
@@ -8,8 +10,10 @@ import type http from "node:http";
 import type { Account } from "../directory";
 import { sessionAccount, sessionCookie } from "../entra/session";
 import { HttpError, readBody, type Handler } from "../http";
-import { marketplaceErrorPage, storePage, subscriptionsPage } from "./pages";
-import { MARKETPLACE_PAGES_PATH, PurchaseRefused, type Marketplace, type Subscription } from "./state";
+import { seatRange } from "./catalog";
+import { cancelByCustomer, changeByCustomer, ChangeRefused } from "./customer";
+import { marketplaceErrorPage, storePage, subscriptionsPage, type Management } from "./pages";
+import { MARKETPLACE_PAGES_PATH, PurchaseRefused, type Marketplace, type Operation, type Subscription } from "./state";
 
 const STORE = MARKETPLACE_PAGES_PATH;
 const SUBSCRIPTIONS = `${MARKETPLACE_PAGES_PATH}/subscriptions`;
@@ -112,13 +116,93 @@ function visibleTo(buyer: Account, subscription: Subscription): boolean {
   return subscription.purchaser.tenantId === buyer.tenantId || subscription.beneficiary.tenantId === buyer.tenantId;
 }
 
+/** The purchaser's organization may; a CSP partner's customer only as allowedCustomerOperations says. */
+function may(buyer: Account, subscription: Subscription, operation: "Update" | "Delete"): boolean {
+  return (
+    subscription.purchaser.tenantId === buyer.tenantId || subscription.allowedCustomerOperations.includes(operation)
+  );
+}
+
+/** An operation under way, in the customer's words. */
+function pendingText(marketplace: Marketplace, subscription: Subscription, pending: Operation): string {
+  const what =
+    pending.action === "ChangePlan"
+      ? `Changing to ${marketplace.plan(subscription.offerId, pending.planId)?.displayName ?? pending.planId}`
+      : pending.action === "ChangeQuantity"
+        ? `Changing to ${pending.quantity} users`
+        : pending.action;
+  return `${what}: ${pending.source === "Azure" ? "waiting for the publisher." : "in progress, as the publisher asked."}`;
+}
+
+function management(marketplace: Marketplace, buyer: Account, subscription: Subscription): Management | undefined {
+  if (subscription.status !== "Subscribed") return undefined;
+  const plan = marketplace.plan(subscription.offerId, subscription.planId);
+  const pending = marketplace.pendingOperation(subscription.id);
+  return {
+    plans: (marketplace.offer(subscription.offerId)?.plans ?? []).filter(
+      (candidate) => !candidate.isStopSell && candidate.planId !== subscription.planId,
+    ),
+    seats: plan?.isPricePerSeat ? seatRange(plan) : undefined,
+    pending: pending ? pendingText(marketplace, subscription, pending) : undefined,
+    mayUpdate: may(buyer, subscription, "Update"),
+    mayDelete: may(buyer, subscription, "Delete"),
+  };
+}
+
+/** After a change or a cancellation (?sent=change|cancel): fixed words, nothing from the URL is shown. */
+function notice(sent: string | null): string | undefined {
+  if (sent === "change") return "Change requested: the publisher was told through its webhook and has to accept it.";
+  if (sent === "cancel") return "Subscription cancelled: the publisher was told through its webhook.";
+  return undefined;
+}
+
+function subscriptions(marketplace: Marketplace, buyer: Account, status = 200, error?: string, notice?: string) {
+  return html(
+    subscriptionsPage({
+      buyer,
+      subscriptions: [...marketplace.subscriptions.values()].filter((subscription) => visibleTo(buyer, subscription)),
+      tenants: marketplace.entra.directory.tenants,
+      planName: (subscription) =>
+        `${marketplace.offer(subscription.offerId)?.displayName ?? subscription.offerId}: ${marketplace.plan(subscription.offerId, subscription.planId)?.displayName ?? subscription.planId}`,
+      manage: (subscription) => management(marketplace, buyer, subscription),
+      error,
+      notice,
+    }),
+    status,
+  );
+}
+
+/** POST .../<id>/change ({ planId } or { quantity }) or .../<id>/cancel, then back to the list. */
+function customerAction(
+  marketplace: Marketplace,
+  buyer: Account,
+  subscription: Subscription,
+  action: "change" | "cancel",
+  form: URLSearchParams,
+): Response {
+  if (!may(buyer, subscription, action === "cancel" ? "Delete" : "Update"))
+    return subscriptions(marketplace, buyer, 403, "Only the organization that bought it can change this subscription.");
+  try {
+    if (action === "cancel") cancelByCustomer(marketplace, subscription);
+    else
+      changeByCustomer(
+        marketplace,
+        subscription,
+        form.has("planId") ? { planId: form.get("planId") } : { quantity: form.get("quantity") ?? "" },
+      );
+  } catch (error) {
+    if (error instanceof ChangeRefused) return subscriptions(marketplace, buyer, error.status, error.message);
+    throw error;
+  }
+  return seeOther(`${SUBSCRIPTIONS}?sent=${action}`);
+}
+
 export function marketplaceFrontHandler(marketplace: Marketplace): Handler {
   return async (request, url) => {
     const method = request.method ?? "GET";
     const path = url.pathname.replace(/\/+$/, "") || "/";
     marketplace.settle();
     const buyer = buyerOf(marketplace, request);
-    let match: RegExpMatchArray | null;
     if (method === "GET" && path === STORE) return store(marketplace, buyer, url.searchParams);
     if (method === "POST" && path === `${STORE}/account`) {
       return chooseAccount(marketplace, new URLSearchParams(await readBody(request)));
@@ -129,24 +213,22 @@ export function marketplaceFrontHandler(marketplace: Marketplace): Handler {
     }
     if (method === "GET" && path === SUBSCRIPTIONS) {
       if (!buyer) return seeOther(`${STORE}?choose=1&next=${encodeURIComponent(SUBSCRIPTIONS)}`);
-      return subscriptionsPage({
-        buyer,
-        subscriptions: [...marketplace.subscriptions.values()].filter((subscription) => visibleTo(buyer, subscription)),
-        tenants: marketplace.entra.directory.tenants,
-        planName: (subscription) =>
-          `${marketplace.offer(subscription.offerId)?.displayName ?? subscription.offerId}: ${marketplace.plan(subscription.offerId, subscription.planId)?.displayName ?? subscription.planId}`,
-      });
+      return subscriptions(marketplace, buyer, 200, undefined, notice(url.searchParams.get("sent")));
     }
-    if (method === "GET" && (match = path.match(/^\/marketplace\/subscriptions\/([^/]+)\/manage$/))) {
+    const own = path.match(/^\/marketplace\/subscriptions\/([^/]+)\/(manage|change|cancel)$/);
+    // GET .../manage opens the landing page; POST .../change and .../cancel change the subscription.
+    if (own && method === (own[2] === "manage" ? "GET" : "POST")) {
       if (!buyer) return seeOther(`${STORE}?choose=1&next=${encodeURIComponent(SUBSCRIPTIONS)}`);
-      const subscription = marketplace.subscriptions.get(match[1]!.toLowerCase());
+      const subscription = marketplace.subscriptions.get(own[1]!.toLowerCase());
       if (!subscription || !visibleTo(buyer, subscription)) {
         throw new HttpError(
           404,
           marketplaceErrorPage("No such subscription", "Your organization has no such SaaS subscription."),
         );
       }
-      return toLandingPage(marketplace, subscription);
+      if (own[2] === "manage") return toLandingPage(marketplace, subscription);
+      const form = new URLSearchParams(await readBody(request));
+      return customerAction(marketplace, buyer, subscription, own[2] as "change" | "cancel", form);
     }
     throw new HttpError(404, marketplaceErrorPage("Not found", "This address is not a page of the local marketplace."));
   };

@@ -67,3 +67,27 @@ export function operationJson(marketplace: Marketplace, operation: Operation): R
     errorMessage: operation.errorMessage,
   };
 }
+
+/**
+ * A webhook notification ("Implementing a webhook on the SaaS service"): the operation, who asked
+ * for it (operationRequestSource), and the subscription as it was when the notification was made
+ * (for a change: before it, as Microsoft's examples show). Seats are a number here (as in the
+ * examples), null for a plan without seats.
+ */
+export function webhookJson(operation: Operation, subscription: Subscription): Record<string, unknown> {
+  return {
+    id: operation.id,
+    activityId: operation.activityId,
+    publisherId: subscription.publisherId,
+    offerId: subscription.offerId,
+    planId: operation.planId,
+    quantity: operation.quantity ?? null,
+    subscriptionId: operation.subscriptionId,
+    timeStamp: operation.timeStamp.toISOString(),
+    action: operation.action,
+    status: operation.status,
+    operationRequestSource: operation.source,
+    subscription: subscriptionJson(subscription),
+    purchaseToken: null,
+  };
+}

@@ -7,6 +7,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { isConsentAdmin, PERSONAL_ACCOUNTS_TENANT, type Account } from "../directory";
 import type { Emulator } from "../entra/state";
 import { seatRange, type Catalog, type Offer, type Plan } from "./catalog";
+import { UsageLedger } from "./metering";
 
 /** Where the SaaS Fulfillment API v2 lives on the back channel (Microsoft: .../api). */
 export const MARKETPLACE_API_PATH = "/marketplace/api";
@@ -41,7 +42,9 @@ export type Subscription = {
   lastModified?: Date;
 };
 
-export type OperationAction = "ChangePlan" | "ChangeQuantity" | "Unsubscribe" | "Suspend" | "Reinstate";
+export type OperationAction = "ChangePlan" | "ChangeQuantity" | "Unsubscribe" | "Suspend" | "Reinstate" | "Renew";
+/** Who asked for an operation, as the webhook's operationRequestSource names it: the customer or Microsoft ("Azure"), or the publisher through the API ("Partner"). */
+export type OperationSource = "Azure" | "Partner";
 export type OperationStatus = "NotStarted" | "InProgress" | "Succeeded" | "Failed" | "Conflict";
 
 export type Operation = {
@@ -53,8 +56,12 @@ export type Operation = {
   planId: string;
   quantity?: number;
   status: OperationStatus;
+  source: OperationSource;
   timeStamp: Date;
-  /** An InProgress operation finishes by itself (Succeeded) at this time, unless answered first. */
+  /**
+   * An InProgress operation finishes by itself (Succeeded) at this time, unless answered first.
+   * A customer's change has none until the publisher's webhook acknowledged it (webhook.ts).
+   */
   completesAt?: number;
   errorStatusCode: string;
   errorMessage: string;
@@ -76,12 +83,21 @@ export type MarketplaceSettings = {
   tokenLifetimeMs: number;
   /** How long a publisher's change plan, change quantity or cancel stays InProgress. */
   operationDelayMs: number;
+  /** Webhook notifications sent as they happen ("auto"), or queued until a test sends them ("manual"). */
+  webhookDelivery: "auto" | "manual";
+  /** The waits between a failed webhook call and the next; after the last, the marketplace gives up. */
+  webhookRetryDelaysMs: number[];
+  /** How long a customer's change waits for the publisher's answer once the webhook acknowledged it (Microsoft: 10 s). */
+  webhookAcceptMs: number;
 };
 
 export const DEFAULT_SETTINGS: MarketplaceSettings = {
   pageSize: 100,
   tokenLifetimeMs: 4 * 60 * 60 * 1000,
   operationDelayMs: 2_000,
+  webhookDelivery: "auto",
+  webhookRetryDelaysMs: [1_000, 3_000, 10_000, 30_000],
+  webhookAcceptMs: 10_000,
 };
 
 /** A misbehaviour of the fulfillment API a test asked for: the next `times` matching calls. */
@@ -116,12 +132,16 @@ const MAX_CALLS = 1_000;
 export class Marketplace {
   readonly subscriptions = new Map<string, Subscription>();
   readonly operations = new Map<string, Operation>();
+  /** Metered usage accepted (metering.ts). */
+  readonly usage = new UsageLedger();
   /** Kept across reset, as app registrations are: Partner Center is configured once. */
   readonly technicalConfigurations = new Map<string, TechnicalConfiguration>();
   private readonly tokens = new Map<string, { subscriptionId: string; expiresAt: number }>();
   faults: Fault[] = [];
   calls: Call[] = [];
   settings: MarketplaceSettings;
+  /** Told of every operation made or finished: the webhook's deliveries (webhook.ts) listen here. */
+  onOperation: (operation: Operation) => void = () => {};
 
   constructor(
     readonly entra: Emulator,
@@ -138,6 +158,7 @@ export class Marketplace {
   reset(): void {
     this.subscriptions.clear();
     this.operations.clear();
+    this.usage.clear();
     this.tokens.clear();
     this.faults = [];
     this.calls = [];
@@ -267,14 +288,22 @@ export class Marketplace {
   activate(subscription: Subscription): void {
     const start = new Date();
     start.setUTCHours(0, 0, 0, 0);
-    const end = new Date(start);
-    if (subscription.termUnit === "P1Y") end.setUTCFullYear(end.getUTCFullYear() + 1);
-    else end.setUTCMonth(end.getUTCMonth() + 1);
-    end.setUTCDate(end.getUTCDate() - 1);
     subscription.status = "Subscribed";
     subscription.termStart = start;
-    subscription.termEnd = end;
+    subscription.termEnd = termEnd(start, subscription.termUnit);
     subscription.lastModified = new Date();
+  }
+
+  /** The next term, from the day after the current one ends; a free trial ends with its first term. */
+  renew(subscription: Subscription): Operation {
+    const start = new Date(subscription.termEnd ?? Date.now());
+    start.setUTCHours(0, 0, 0, 0);
+    start.setUTCDate(start.getUTCDate() + 1);
+    subscription.termStart = start;
+    subscription.termEnd = termEnd(start, subscription.termUnit);
+    subscription.isFreeTrial = false;
+    subscription.lastModified = new Date();
+    return this.startOperation(subscription, "Renew", { source: "Azure", finished: true });
   }
 
   /** The operation in progress on a subscription, if any (a second one is a 409). */
@@ -285,12 +314,16 @@ export class Marketplace {
     );
   }
 
-  /** A publisher's change plan, change quantity or cancel: InProgress for operationDelayMs. */
+  /**
+   * A publisher's change plan, change quantity or cancel: InProgress for operationDelayMs. A
+   * customer's ("Azure") change waits for the publisher; `finished` is what Microsoft did itself.
+   */
   startOperation(
     subscription: Subscription,
     action: OperationAction,
-    target: { planId?: string; quantity?: number } = {},
+    target: { planId?: string; quantity?: number; source?: OperationSource; finished?: boolean } = {},
   ): Operation {
+    const source = target.source ?? "Partner";
     const operation: Operation = {
       id: randomUUID(),
       activityId: randomUUID(),
@@ -298,13 +331,15 @@ export class Marketplace {
       action,
       planId: target.planId ?? subscription.planId,
       quantity: target.quantity ?? subscription.quantity,
-      status: "InProgress",
+      status: target.finished ? "Succeeded" : "InProgress",
+      source,
       timeStamp: new Date(),
-      completesAt: Date.now() + this.settings.operationDelayMs,
+      completesAt: target.finished || source === "Azure" ? undefined : Date.now() + this.settings.operationDelayMs,
       errorStatusCode: "",
       errorMessage: "",
     };
     this.operations.set(operation.id, operation);
+    this.onOperation(operation);
     return operation;
   }
 
@@ -323,10 +358,11 @@ export class Marketplace {
     if (outcome === "Failed") {
       operation.errorStatusCode = "400";
       operation.errorMessage = reason;
+      this.onOperation(operation);
       return;
     }
     const subscription = this.subscriptions.get(operation.subscriptionId);
-    if (!subscription) return;
+    if (!subscription) return this.onOperation(operation);
     if (operation.action === "ChangePlan") {
       const plan = this.plan(subscription.offerId, operation.planId)!;
       subscription.planId = plan.planId;
@@ -339,6 +375,7 @@ export class Marketplace {
       subscription.status = "Unsubscribed";
     }
     subscription.lastModified = new Date();
+    this.onOperation(operation);
   }
 
   /**
@@ -364,10 +401,7 @@ export class Marketplace {
             ? "Reinstate"
             : undefined;
     if (!action) return undefined;
-    const operation = this.startOperation(subscription, action);
-    operation.status = "Succeeded";
-    operation.completesAt = undefined;
-    return operation;
+    return this.startOperation(subscription, action, { source: "Azure", finished: true });
   }
 
   /** The next fault matching this call, used up by one. */
@@ -385,6 +419,15 @@ export class Marketplace {
     this.calls.push(call);
     if (this.calls.length > MAX_CALLS) this.calls.splice(0, this.calls.length - MAX_CALLS);
   }
+}
+
+/** The last day of a term that starts on `start` (a month or a year, less a day). */
+function termEnd(start: Date, unit: Plan["termUnit"]): Date {
+  const end = new Date(start);
+  if (unit === "P1Y") end.setUTCFullYear(end.getUTCFullYear() + 1);
+  else end.setUTCMonth(end.getUTCMonth() + 1);
+  end.setUTCDate(end.getUTCDate() - 1);
+  return end;
 }
 
 /** The purchaser or beneficiary as the API names them; `puid` is stable per person. */

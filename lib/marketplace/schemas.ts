@@ -7,7 +7,7 @@
 import { z } from "zod";
 
 /** An optional field that Microsoft may also send as null. */
-function optional<T extends z.ZodType>(schema: T) {
+export function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
 }
 
@@ -32,7 +32,7 @@ const flag = optional(
  * A value of a documented set that Microsoft may extend: the known ones are typed, an unknown
  * one is kept as a string (the caller decides what it means) rather than failing the answer.
  */
-function openSet<T extends string>() {
+export function openSet<T extends string>() {
   return requiredText.transform((value) => value as T | (string & {}));
 }
 
