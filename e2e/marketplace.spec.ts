@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startAppServer, type AppServer } from "./support/app-server";
 import { expectNoAxeViolations } from "./support/axe";
 import { emulatorControl } from "./support/emulator-control";
+import { signInAtLanding as signInWith } from "./support/marketplace";
 
 // The transactable offer, end to end in real Chromium: a purchase on the local marketplace, the
 // landing page (sign-in, the purchase shown, the contact confirmed), one activation, and the
@@ -45,18 +46,7 @@ async function buy(
   return answer.json as { subscriptionId: string; token: string; landingUrl: string };
 }
 
-/** The landing page's "Sign in with Microsoft", through the emulator's picker and consent if shown. */
-async function signInAtLanding(page: Page, name: RegExp) {
-  await page.getByRole("link", { name: /Sign in with/ }).click();
-  await page.waitForURL((url) => url.origin !== app.url || url.pathname === "/marketplace");
-  const picker = page.getByRole("button", { name });
-  if (new URL(page.url()).origin !== app.url && (await picker.isVisible())) await picker.click();
-  const consent = page.getByRole("heading", { name: "Permissions requested" });
-  if (new URL(page.url()).origin !== app.url && (await consent.isVisible())) {
-    await page.getByRole("button", { name: "Accept" }).click();
-  }
-  await page.waitForURL(`${app.url}/marketplace?token=**`);
-}
+const signInAtLanding = (page: Page, name: RegExp) => signInWith(page, app.url, name);
 
 async function newPage(browser: Browser, size = { width: 1280, height: 800 }): Promise<Page> {
   return (await browser.newContext({ viewport: size })).newPage();

@@ -193,6 +193,8 @@ const schema = z
     MARKETPLACE_BENEFICIARY_ADMINS_MAY_ACTIVATE: optional(
       z.enum(["true", "false"], { error: 'expected "true" or "false"' }),
     ).default("false"),
+    /** Days an ended tenant's data is kept after the marketplace cancels its subscription. */
+    MARKETPLACE_DATA_RETENTION_DAYS: optional(integer(1, 3650)).default(90),
     /** Set by scripts/with-emulator.ts: the local marketplace's purchase page, linked in development. */
     MARKETPLACE_EMULATOR_URL: optional(
       urlWhere(
@@ -316,6 +318,8 @@ export type Config = {
   marketplace: MarketplaceConfig | null;
   /** MARKETPLACE_BENEFICIARY_ADMINS_MAY_ACTIVATE */
   marketplaceBeneficiaryAdminsMayActivate: boolean;
+  /** MARKETPLACE_DATA_RETENTION_DAYS */
+  marketplaceDataRetentionDays: number;
   /** The local marketplace's purchase page (npm run dev only). */
   marketplaceEmulatorUrl?: string;
   /** AES-256-GCM key of the token cache. */
@@ -411,6 +415,7 @@ export function parseConfig(env: Env): Config {
     graphUrl: parsed.MICROSOFT_GRAPH_URL.replace(/\/$/, ""),
     marketplace: marketplaceConfigOf(parsed),
     marketplaceBeneficiaryAdminsMayActivate: parsed.MARKETPLACE_BENEFICIARY_ADMINS_MAY_ACTIVATE === "true",
+    marketplaceDataRetentionDays: parsed.MARKETPLACE_DATA_RETENTION_DAYS,
     marketplaceEmulatorUrl: parsed.MARKETPLACE_EMULATOR_URL,
     tokenCacheKey: parsed.TOKEN_CACHE_KEY
       ? Buffer.from(parsed.TOKEN_CACHE_KEY, "base64")

@@ -30,7 +30,9 @@ export async function findSession(
            u.role::text AS "userRole",
            t.display_name AS "tenantName", t.primary_domain AS "tenantDomain",
            t.status::text AS "tenantStatus", t.trial_ends_at AS "trialEndsAt",
-           t.consent_revoked_at AS "consentRevokedAt"
+           t.consent_revoked_at AS "consentRevokedAt", t.suspension_reason::text AS "suspensionReason",
+           t.data_retained_until AS "dataRetainedUntil", t.seat_limit AS "seatLimit",
+           u.seat_assigned_at AS "userSeatAssignedAt"
       FROM session s
       JOIN "user" u ON u.id = s.user_id
       JOIN tenant t ON t.id = s.tenant_id

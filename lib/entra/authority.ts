@@ -36,3 +36,31 @@ export function authorityMetadata(segment: string): Promise<AuthorityMetadata> {
   metadata.catch(() => cache.delete(url));
   return metadata;
 }
+
+/** What the webhook check needs of a tenant's v1 discovery document (the v1 issuer). */
+export type V1AuthorityMetadata = {
+  /** `https://sts.windows.net/<tid>/` for a tenant of the global cloud: the `iss` of v1 tokens. */
+  issuer: string;
+  jwks_uri: string;
+};
+
+// Same bound and lifetime as the v2 documents above; a lost entry costs one discovery request.
+const v1Cache = new LRUCache<string, { metadata: Promise<V1AuthorityMetadata> }>({ max: 1_000, ttl: 60 * 60 * 1000 });
+
+/**
+ * The v1 discovery document of an authority (no `v2.0` segment). Entra ID issues v1 access tokens
+ * to apps whose manifest leaves accessTokenAcceptedVersion unset, with this document's issuer.
+ */
+export function v1AuthorityMetadata(segment: string): Promise<V1AuthorityMetadata> {
+  const url = `${authorityBase()}/${segment}/.well-known/openid-configuration`;
+  const hit = v1Cache.get(url);
+  if (hit) return hit.metadata;
+  const metadata = (async () => {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) throw new Error(`v1 discovery of ${segment} answered ${response.status}`);
+    return (await response.json()) as V1AuthorityMetadata;
+  })();
+  v1Cache.set(url, { metadata });
+  metadata.catch(() => v1Cache.delete(url));
+  return metadata;
+}

@@ -88,11 +88,17 @@ describe.each(databaseTargets)("activating a marketplace purchase on $name", (ta
       purchaserEmail: "megan@contoso.com",
     });
     const events = await db.prisma.auditEvent.findMany({ where: { tenantId: tid }, orderBy: { occurredAt: "asc" } });
-    expect(events.map((event) => event.type)).toEqual([
-      "tenant.trial_started",
-      "tenant.activated",
-      "subscription.activated",
-    ]);
+    // One transaction writes the last three: the same time stamp, so compared as a set.
+    expect(events.map((event) => event.type).sort()).toEqual(
+      [
+        "tenant.trial_started",
+        "tenant.activated",
+        "subscription.activated",
+        // A per-user plan: its seats go to the workspace's people (lib/tenants/seats.ts).
+        "tenant.seats_changed",
+      ].sort(),
+    );
+    expect((await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).seatLimit).toBe(5);
 
     // Coming back ("Manage account"): never a second activation.
     expect(await activatePurchase(db.prisma, client, purchase, "user:x")).toMatchObject({ kind: "already-active" });

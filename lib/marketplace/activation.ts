@@ -16,6 +16,7 @@ import type { SubscriptionStatus as StoredStatus } from "../db/generated/enums";
 import { effectiveStatus, type SignedInPerson } from "../tenants/gate";
 import { createTenantOnPurchase, transitionIn, type Actor } from "../tenants/lifecycle";
 import { emailDomain } from "../tenants/organization";
+import { refreshSeatLimit } from "../tenants/seats";
 import { isPersonalAccount, workspaceIdFor } from "../tenants/workspace";
 import type { FulfillmentClient } from "./fulfillment";
 import type { ResolvedSubscription, Subscription } from "./schemas";
@@ -297,6 +298,8 @@ async function recordActivation(
         detail: { ...detail, quantity: purchase.quantity },
       },
     });
+    // A per-user plan: its seats go to the workspace's people (admins first) from now on.
+    await refreshSeatLimit(tx, tenantId, now);
     const { count } = await tx.marketplaceActivation.updateMany({
       where: { subscriptionId: purchase.subscriptionId, claimedBy: by },
       data: { completedAt: now },

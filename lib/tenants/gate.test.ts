@@ -16,6 +16,10 @@ const row = (overrides: Partial<SessionRow> = {}): SessionRow => ({
   tenantStatus: "TRIAL",
   trialEndsAt: new Date("2026-12-01T00:00:00Z"),
   consentRevokedAt: null,
+  suspensionReason: null,
+  dataRetainedUntil: null,
+  seatLimit: null,
+  userSeatAssignedAt: null,
   ...overrides,
 });
 
@@ -37,18 +41,43 @@ describe("the gate", () => {
 
   it("sends everyone else to the page written for them", () => {
     expect(decideAccess(null, now)).toEqual({ kind: "signed-out" });
-    expect(decideAccess(row({ tenantStatus: "SUSPENDED" }), now)).toEqual({ kind: "suspended" });
+    expect(decideAccess(row({ tenantStatus: "SUSPENDED" }), now)).toEqual({ kind: "suspended", by: "operator" });
+    expect(decideAccess(row({ tenantStatus: "SUSPENDED", suspensionReason: "MARKETPLACE" }), now)).toEqual({
+      kind: "suspended",
+      by: "marketplace",
+    });
     expect(decideAccess(row({ tenantStatus: "PENDING" }), now)).toEqual({ kind: "pending" });
     expect(decideAccess(row({ tenantStatus: "EXPIRED" }), now).kind).toBe("trial-expired");
     expect(decideAccess(row({ tenantStatus: "ACTIVE", userSuspendedAt: now }), now)).toEqual({
       kind: "user-suspended",
     });
     expect(pageFor({ kind: "trial-expired", trialEndsAt: null })).toBe("/trial/expired");
-    expect(pageFor({ kind: "suspended" })).toBe("/account/suspended");
+    expect(pageFor({ kind: "suspended", by: "operator" })).toBe("/account/suspended");
+    expect(pageFor({ kind: "suspended", by: "marketplace" })).toBe("/account/suspended?why=billing");
+    const kept = new Date("2027-02-19T12:00:00Z");
+    expect(decideAccess(row({ tenantStatus: "ENDED", dataRetainedUntil: kept }), now)).toEqual({
+      kind: "ended",
+      dataRetainedUntil: kept,
+    });
+    expect(pageFor({ kind: "ended", dataRetainedUntil: kept })).toBe("/account/ended");
     expect(pageFor({ kind: "pending" })).toBe("/account/pending");
     expect(pageFor({ kind: "signed-out" })).toBe("/");
     expect(decideAccess(row({ consentRevokedAt: now }), now)).toEqual({ kind: "consent-revoked" });
     expect(pageFor({ kind: "consent-revoked" })).toBe("/account/consent-revoked");
+  });
+
+  it("lets a person in under a per-user plan only with a seat; a trial or a flat rate has no limit", () => {
+    const active = { tenantStatus: "ACTIVE" as const, trialEndsAt: null };
+    expect(decideAccess(row({ ...active, seatLimit: 5 }), now)).toEqual({
+      kind: "no-seat",
+      tenantId: "t",
+      userId: "u",
+    });
+    expect(decideAccess(row({ ...active, seatLimit: 5, userSeatAssignedAt: now }), now).kind).toBe("allowed");
+    expect(decideAccess(row({ ...active, seatLimit: null }), now).kind).toBe("allowed");
+    // A limit left on a tenant that went back to a trial (an operator's extension) does not bar anyone.
+    expect(decideAccess(row({ seatLimit: 5 }), now).kind).toBe("allowed");
+    expect(pageFor({ kind: "no-seat", tenantId: "t", userId: "u" })).toBe("/account/no-seat");
   });
 
   it("counts trial days left, rounded up, never below zero", () => {

@@ -19,6 +19,11 @@ export type SessionRow = {
   tenantStatus: TenantStatus;
   trialEndsAt: Date | null;
   consentRevokedAt: Date | null;
+  suspensionReason: "OPERATOR" | "MARKETPLACE" | null;
+  dataRetainedUntil: Date | null;
+  /** Seats of a per-user plan; null: no limit. */
+  seatLimit: number | null;
+  userSeatAssignedAt: Date | null;
 };
 
 declare const allowed: unique symbol;
@@ -38,10 +43,15 @@ export type AccessDecision =
   | { kind: "allowed"; access: TenantAccess }
   | { kind: "signed-out" }
   | { kind: "trial-expired"; trialEndsAt: Date | null }
-  | { kind: "suspended" }
+  /** `by`: the marketplace (a payment problem: billing) or the vendor's operators. */
+  | { kind: "suspended"; by: "operator" | "marketplace" }
   | { kind: "user-suspended" }
   | { kind: "pending" }
-  | { kind: "consent-revoked" };
+  | { kind: "consent-revoked" }
+  /** The subscription was cancelled; the data is kept until then. */
+  | { kind: "ended"; dataRetainedUntil: Date | null }
+  /** A per-user plan whose seats are all taken by others (issue "seats"). */
+  | { kind: "no-seat"; tenantId: string; userId: string };
 
 /** The effective status: a trial past its end date is expired, whatever the row says yet. */
 export function effectiveStatus(status: TenantStatus, trialEndsAt: Date | null, now: Date): TenantStatus {
@@ -58,6 +68,10 @@ export function decideAccess(row: SessionRow | null | undefined, now: Date = new
   switch (status) {
     case "TRIAL":
     case "ACTIVE":
+      // Seats count only under a per-user plan; a trial or a flat rate has no limit.
+      if (status === "ACTIVE" && row.seatLimit !== null && !row.userSeatAssignedAt) {
+        return { kind: "no-seat", tenantId: row.tenantId, userId: row.userId };
+      }
       return {
         kind: "allowed",
         access: {
@@ -71,9 +85,11 @@ export function decideAccess(row: SessionRow | null | undefined, now: Date = new
     case "EXPIRED":
       return { kind: "trial-expired", trialEndsAt: row.trialEndsAt };
     case "SUSPENDED":
-      return { kind: "suspended" };
+      return { kind: "suspended", by: row.suspensionReason === "MARKETPLACE" ? "marketplace" : "operator" };
     case "PENDING":
       return { kind: "pending" };
+    case "ENDED":
+      return { kind: "ended", dataRetainedUntil: row.dataRetainedUntil };
   }
 }
 
@@ -113,7 +129,11 @@ export function pageFor(decision: Exclude<AccessDecision, { kind: "allowed" }>):
     case "trial-expired":
       return "/trial/expired";
     case "suspended":
-      return "/account/suspended";
+      return decision.by === "marketplace" ? "/account/suspended?why=billing" : "/account/suspended";
+    case "ended":
+      return "/account/ended";
+    case "no-seat":
+      return "/account/no-seat";
     case "user-suspended":
       return "/account/suspended?who=user";
     case "pending":

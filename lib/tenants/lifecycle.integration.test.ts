@@ -95,7 +95,7 @@ describe.each(databaseTargets)("npm run tenants on $name", (target) => {
 describe.each(databaseTargets)("the tenant lifecycle on $name", (target) => {
   const db = migratedDatabase(target, { poolMax: target.name === "PGlite" ? 1 : 10 });
 
-  const STATUSES = ["PENDING", "TRIAL", "EXPIRED", "ACTIVE", "SUSPENDED"] as const;
+  const STATUSES = ["PENDING", "TRIAL", "EXPIRED", "ACTIVE", "SUSPENDED", "ENDED"] as const;
   const TRIGGERS: Trigger[] = ["trial-sign-in", "admin-sign-up", "operator", "marketplace"];
   const MODES: TrialMode[] = ["customer", "partner"];
   const DAY = 86_400_000;
@@ -108,9 +108,10 @@ describe.each(databaseTargets)("the tenant lifecycle on $name", (target) => {
       `TRIAL extendTrial operator ${mode} -> TRIAL`,
       `EXPIRED extendTrial operator ${mode} -> TRIAL`,
       ...["operator", "marketplace"].flatMap((by) => [
-        ...["PENDING", "TRIAL", "EXPIRED"].map((from) => `${from} activate ${by} ${mode} -> ACTIVE`),
+        ...["PENDING", "TRIAL", "EXPIRED", "ENDED"].map((from) => `${from} activate ${by} ${mode} -> ACTIVE`),
         ...["PENDING", "TRIAL", "EXPIRED", "ACTIVE"].map((from) => `${from} suspend ${by} ${mode} -> SUSPENDED`),
         `SUSPENDED reinstate ${by} ${mode} -> ACTIVE`, // suspended from ACTIVE, below
+        ...["PENDING", "TRIAL", "EXPIRED", "ACTIVE", "SUSPENDED"].map((from) => `${from} end ${by} ${mode} -> ENDED`),
       ]),
     ]),
   ]);
@@ -124,8 +125,9 @@ describe.each(databaseTargets)("the tenant lifecycle on $name", (target) => {
         id,
         status: status === "EXPIRED" ? "TRIAL" : status,
         statusBeforeSuspension: status === "SUSPENDED" ? "ACTIVE" : null,
-        trialStartsAt: status === "PENDING" ? null : new Date(now - 10 * DAY),
-        trialEndsAt: status === "PENDING" ? null : new Date(now + (status === "EXPIRED" ? -1 : 10) * DAY),
+        trialStartsAt: status === "PENDING" || status === "ENDED" ? null : new Date(now - 10 * DAY),
+        trialEndsAt:
+          status === "PENDING" || status === "ENDED" ? null : new Date(now + (status === "EXPIRED" ? -1 : 10) * DAY),
       },
     });
     return id;
@@ -155,6 +157,41 @@ describe.each(databaseTargets)("the tenant lifecycle on $name", (target) => {
       }
     }
     expect([...seen].sort()).toEqual([...ALLOWED].sort());
+  });
+
+  it("records who suspended: a marketplace Reinstate lifts the marketplace's suspension only", async () => {
+    const byOperator = await tenantIn("ACTIVE");
+    await applyTransition(db.prisma, byOperator, "suspend", { trigger: "operator", id: "operator:cli" });
+    expect((await db.prisma.tenant.findUniqueOrThrow({ where: { id: byOperator } })).suspensionReason).toBe("OPERATOR");
+    await expect(
+      applyTransition(db.prisma, byOperator, "reinstate", { trigger: "marketplace", id: "marketplace:webhook" }),
+    ).rejects.toBeInstanceOf(TransitionRefused);
+    expect((await applyTransition(db.prisma, byOperator, "reinstate", { trigger: "operator", id: "x" })).status).toBe(
+      "ACTIVE",
+    );
+
+    const byMarketplace = await tenantIn("ACTIVE");
+    await applyTransition(db.prisma, byMarketplace, "suspend", { trigger: "marketplace", id: "marketplace:webhook" });
+    const reinstated = await applyTransition(db.prisma, byMarketplace, "reinstate", {
+      trigger: "marketplace",
+      id: "marketplace:webhook",
+    });
+    expect(reinstated).toMatchObject({ status: "ACTIVE", suspensionReason: null });
+  });
+
+  it("ends a tenant keeping its data for the retention period, and brings it back with a new purchase", async () => {
+    const tid = await tenantIn("ACTIVE");
+    const now = new Date("2026-11-21T12:00:00Z");
+    const ended = await applyTransition(
+      db.prisma,
+      tid,
+      "end",
+      { trigger: "marketplace", id: "m" },
+      { now, retentionDays: 30 },
+    );
+    expect(ended).toMatchObject({ status: "ENDED", endedAt: now, dataRetainedUntil: new Date("2026-12-21T12:00:00Z") });
+    const back = await applyTransition(db.prisma, tid, "activate", { trigger: "marketplace", id: "m" });
+    expect(back).toMatchObject({ status: "ACTIVE", endedAt: null, dataRetainedUntil: null });
   });
 
   it("creates a tenant at a purchase only when the marketplace asks, ACTIVE, once", async () => {

@@ -27,8 +27,15 @@ describe("one lifecycle", () => {
     expect(writers.sort()).toEqual([
       "lib/tenants/lifecycle.ts",
       "lib/tenants/organization.ts",
+      "lib/tenants/seats.ts",
       "lib/tenants/settings.ts",
     ]);
+    // seats.ts writes the seat limit of a per-user plan, nothing else of the tenant.
+    const seats = readFileSync("lib/tenants/seats.ts", "utf8");
+    const seatWrites = [...seats.matchAll(/tx\.tenant\.update\(\{[^)]*data: \{([^}]*)\}/g)].map((match) =>
+      match[1]!.trim(),
+    );
+    expect(seatWrites).toEqual(["seatLimit: limit"]);
     // organization.ts writes the name and domain read from Microsoft Graph, nothing else.
     const organization = readFileSync("lib/tenants/organization.ts", "utf8");
     const data = [...organization.matchAll(/data: \{([^}]*)\}/g)].map((match) => match[1]!.trim());

@@ -8,7 +8,7 @@
 // lost to an admin sign-up that read the row before it.
 import type { Database } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import type { TenantStatus } from "../db/generated/enums";
+import type { SuspensionReason, TenantStatus } from "../db/generated/enums";
 import { effectiveStatus } from "./gate";
 
 type Tx = Prisma.TransactionClient;
@@ -59,8 +59,9 @@ export const TRANSITIONS = {
   extendTrial: { from: ["TRIAL", "EXPIRED"], to: "TRIAL", by: ["operator"], event: "tenant.trial_extended" },
   /** A marketplace purchase for an organization the app has not met yet: its tenant starts ACTIVE. */
   startSubscription: { from: [NEW], to: "ACTIVE", by: ["marketplace"], event: "tenant.activated" },
+  /** A purchase: a trial converts; a workspace whose subscription ended comes back with a new one. */
   activate: {
-    from: ["PENDING", "TRIAL", "EXPIRED"],
+    from: ["PENDING", "TRIAL", "EXPIRED", "ENDED"],
     to: "ACTIVE",
     by: ["operator", "marketplace"],
     event: "tenant.activated",
@@ -71,7 +72,15 @@ export const TRANSITIONS = {
     by: ["operator", "marketplace"],
     event: "tenant.suspended",
   },
+  /** A marketplace Reinstate lifts only the marketplace's own suspension (nextRow). */
   reinstate: { from: ["SUSPENDED"], to: "previous", by: ["operator", "marketplace"], event: "tenant.reinstated" },
+  /** The subscription was cancelled (marketplace Unsubscribe): nobody gets in, the data is kept a while. */
+  end: {
+    from: ["PENDING", "TRIAL", "EXPIRED", "ACTIVE", "SUSPENDED"],
+    to: "ENDED",
+    by: ["marketplace", "operator"],
+    event: "tenant.ended",
+  },
 } as const satisfies Record<string, Rule>;
 
 export type TransitionName = keyof typeof TRANSITIONS;
@@ -123,13 +132,19 @@ export function checkTransition(
 
 const DAY = 86_400_000;
 
-type LockedRow = { status: TenantStatus; trialEndsAt: Date | null; statusBeforeSuspension: TenantStatus | null };
+type LockedRow = {
+  status: TenantStatus;
+  trialEndsAt: Date | null;
+  statusBeforeSuspension: TenantStatus | null;
+  suspensionReason: SuspensionReason | null;
+};
 
 /** Reads the tenant's row and holds it until the transaction ends. */
 async function lockTenant(tx: Tx, tid: string): Promise<LockedRow | undefined> {
   const rows = await tx.$queryRaw<LockedRow[]>`
     SELECT status::text AS status, trial_ends_at AS "trialEndsAt",
-           status_before_suspension::text AS "statusBeforeSuspension"
+           status_before_suspension::text AS "statusBeforeSuspension",
+           suspension_reason::text AS "suspensionReason"
       FROM tenant WHERE id = ${tid}::uuid FOR UPDATE`;
   return rows[0];
 }
@@ -141,6 +156,8 @@ export type TransitionInput = {
   now?: Date;
   /** More for the audit event (e.g. the marketplace operation id). */
   detail?: Record<string, unknown>;
+  /** end: how many days the data is kept (MARKETPLACE_DATA_RETENTION_DAYS). */
+  retentionDays?: number;
 };
 
 function trialDays(input: TransitionInput): number {
@@ -152,7 +169,7 @@ function trialDays(input: TransitionInput): number {
 }
 
 /** What the row becomes. */
-function nextRow(name: TransitionName, row: LockedRow, input: TransitionInput, now: Date) {
+function nextRow(name: TransitionName, row: LockedRow, input: TransitionInput, now: Date, trigger: Trigger) {
   switch (name) {
     case "startTrial":
     case "requestTrial":
@@ -172,14 +189,28 @@ function nextRow(name: TransitionName, row: LockedRow, input: TransitionInput, n
       return { status: "TRIAL" as const, trialEndsAt: new Date(from + trialDays(input) * DAY) };
     }
     case "activate":
-      return { status: "ACTIVE" as const };
+      return { status: "ACTIVE" as const, endedAt: null, dataRetainedUntil: null };
     case "suspend":
-      return { status: "SUSPENDED" as const, statusBeforeSuspension: row.status };
+      return {
+        status: "SUSPENDED" as const,
+        statusBeforeSuspension: row.status,
+        suspensionReason: trigger === "marketplace" ? ("MARKETPLACE" as const) : ("OPERATOR" as const),
+      };
     case "reinstate": {
       const previous = row.statusBeforeSuspension;
       const status: TenantStatus =
         previous && previous !== "SUSPENDED" ? previous : row.trialEndsAt ? "TRIAL" : "ACTIVE";
-      return { status, statusBeforeSuspension: null };
+      return { status, statusBeforeSuspension: null, suspensionReason: null };
+    }
+    case "end": {
+      const days = input.retentionDays ?? 90;
+      return {
+        status: "ENDED" as const,
+        statusBeforeSuspension: null,
+        suspensionReason: null,
+        endedAt: now,
+        dataRetainedUntil: new Date(now.getTime() + days * DAY),
+      };
     }
   }
 }
@@ -198,7 +229,17 @@ export async function transitionIn(
   const from = effectiveStatus(row.status, row.trialEndsAt, now);
   const check = checkTransition(name, from, actor.trigger, input.mode ?? "customer");
   if (!check.allowed) throw new TransitionRefused(name, from, actor.trigger, `Tenant ${tid} ${check.why}`);
-  const data = nextRow(name, row, input, now);
+  // The marketplace's Reinstate follows a payment problem solved; it never lifts a suspension the
+  // vendor's own people decided (operator console, npm run tenants).
+  if (name === "reinstate" && actor.trigger === "marketplace" && row.suspensionReason === "OPERATOR") {
+    throw new TransitionRefused(
+      name,
+      from,
+      actor.trigger,
+      `Tenant ${tid} was suspended by an operator: a marketplace Reinstate does not lift that.`,
+    );
+  }
+  const data = nextRow(name, row, input, now, actor.trigger);
   const tenant = await tx.tenant.update({ where: { id: tid }, data });
   await tx.auditEvent.create({
     data: {

@@ -6,7 +6,15 @@ import type { TenantAccess } from "./gate";
 export function listTenantUsers(prisma: Database, access: TenantAccess) {
   return prisma.user.findMany({
     where: { tenantId: access.tenantId },
-    select: { id: true, displayName: true, email: true, role: true, lastSignInAt: true, suspendedAt: true },
+    select: {
+      id: true,
+      displayName: true,
+      email: true,
+      role: true,
+      lastSignInAt: true,
+      suspendedAt: true,
+      seatAssignedAt: true,
+    },
     orderBy: [{ role: "asc" }, { displayName: "asc" }],
     take: 200,
   });
@@ -20,4 +28,11 @@ export function latestTenantEvents(prisma: Database, access: TenantAccess, take 
     orderBy: { occurredAt: "desc" },
     take,
   });
+}
+
+/** Seats of the tenant's per-user plan: null limit when there is none (trial, flat rate). */
+export async function tenantSeats(prisma: Database, access: TenantAccess) {
+  const tenant = await prisma.tenant.findUnique({ where: { id: access.tenantId }, select: { seatLimit: true } });
+  const used = await prisma.user.count({ where: { tenantId: access.tenantId, seatAssignedAt: { not: null } } });
+  return { limit: tenant?.seatLimit ?? null, used };
 }

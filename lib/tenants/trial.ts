@@ -5,6 +5,7 @@
 // and users").
 import type { Database } from "../db/client";
 import { createTenantAtSignIn, type Actor, type TrialMode } from "./lifecycle";
+import { takeSeat } from "./seats";
 import { isPersonalAccount, workspaceIdFor } from "./workspace";
 
 export type Signup = {
@@ -31,7 +32,7 @@ export async function admitUser(prisma: Database, signup: Signup, settings: Tria
   const personal = isPersonalAccount(signup.tid);
   const tenantId = workspaceIdFor(signup.tid, signup.oid);
   const actor: Actor = { trigger: "trial-sign-in", id: `user:${signup.tid}/${signup.oid}` };
-  return prisma.$transaction(async (tx) => {
+  const admission = await prisma.$transaction(async (tx) => {
     const tenantCreated = await createTenantAtSignIn(
       tx,
       {
@@ -69,6 +70,12 @@ export async function admitUser(prisma: Database, signup: Signup, settings: Tria
     if (userCreated && !tenantCreated) {
       await tx.auditEvent.create({ data: { tenantId, actor: actor.id, type: "user.joined", detail: {} } });
     }
-    return { userId: user.id, tenantId, tenantCreated, userCreated };
+    const { seatLimit } = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { seatLimit: true } });
+    return { userId: user.id, tenantId, tenantCreated, userCreated, seatLimit };
   });
+  const { seatLimit, ...result } = admission;
+  // Under a per-user plan, a free seat is taken now; in a transaction of its own that locks the
+  // tenant's row first, as every seat count does (./seats.ts).
+  if (seatLimit !== null) await prisma.$transaction((tx) => takeSeat(tx, tenantId, result.userId, now));
+  return result;
 }

@@ -4,7 +4,7 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { requireTenantAccess } from "@/lib/tenants/access";
 import { organizationName } from "@/lib/tenants/gate";
-import { listTenantUsers } from "@/lib/tenants/queries";
+import { listTenantUsers, tenantSeats } from "@/lib/tenants/queries";
 import { When } from "../when";
 import { changeMemberAction } from "./actions";
 
@@ -19,17 +19,36 @@ const OUTCOMES: Record<string, string> = {
   "not-admin": "Only your organization's admins can change people's roles or access.",
   "not-found": "That person is not in your organization.",
   "last-admin": "Your organization needs at least one admin: make someone else an admin first.",
-  self: "You cannot suspend yourself.",
+  self: "You cannot suspend yourself or free your own seat.",
+  "free-seat": "Done: their seat is free for someone else. They need an admin to give them one again.",
+  "give-seat": "Done: they have a seat and can use the app at their next request.",
+  "no-free-seat": "There is no free seat: free one first, or add users to your plan.",
+  "no-seat-held": "They have no seat to free.",
   invalid: "That change could not be read. Please try again.",
 };
 
 function MemberActions({
   member,
+  seats,
 }: {
-  member: { id: string; displayName: string | null; role: string; suspendedAt: Date | null };
+  member: {
+    id: string;
+    displayName: string | null;
+    role: string;
+    suspendedAt: Date | null;
+    seatAssignedAt: Date | null;
+  };
+  seats: boolean;
 }) {
   const name = member.displayName ?? "this person";
+  const seat =
+    !seats || member.suspendedAt
+      ? []
+      : member.seatAssignedAt
+        ? [{ change: "free-seat", label: "Free seat", aria: `Free ${name}'s seat` }]
+        : [{ change: "give-seat", label: "Give seat", aria: `Give ${name} a seat` }];
   const actions = [
+    ...seat,
     member.role === "ADMIN"
       ? { change: "demote", label: "Make member", aria: `Make ${name} a member` }
       : { change: "promote", label: "Make admin", aria: `Make ${name} an admin` },
@@ -58,7 +77,10 @@ function MemberActions({
 
 export default async function TeamPage({ searchParams }: { searchParams: Promise<{ done?: string; error?: string }> }) {
   const access = await requireTenantAccess();
-  const users = await listTenantUsers(await db(), access);
+  const prisma = await db();
+  const users = await listTenantUsers(prisma, access);
+  const seats = await tenantSeats(prisma, access);
+  const perUser = seats.limit !== null;
   // Shows or hides the actions; lib/tenants/team.ts checks the role again under its lock.
   const admin = access.user.role === "ADMIN";
   const { done = "", error = "" } = await searchParams;
@@ -79,6 +101,13 @@ export default async function TeamPage({ searchParams }: { searchParams: Promise
       ) : null}
       <section>
         <h2 className="mb-2 text-xl font-semibold">People in your organization using {brand.productName}</h2>
+        {perUser ? (
+          <p className="mb-2 text-slate-700">
+            Your plan has <strong>{seats.limit}</strong> seat(s); <strong>{seats.used}</strong> in use. People without a
+            seat cannot use {brand.productName} until an admin gives them one. To add seats, change the number of users
+            of your subscription in Microsoft&apos;s admin center or the Azure portal.
+          </p>
+        ) : null}
         <div className="overflow-x-auto rounded border border-slate-200 bg-white">
           <table className="w-full border-collapse text-left text-sm">
             <thead>
@@ -86,6 +115,7 @@ export default async function TeamPage({ searchParams }: { searchParams: Promise
                 <th className="p-2">Name</th>
                 <th className="p-2">E-mail</th>
                 <th className="p-2">Role</th>
+                {perUser ? <th className="p-2">Seat</th> : null}
                 <th className="p-2">Last sign-in</th>
                 {admin ? <th className="p-2">Actions</th> : null}
               </tr>
@@ -99,9 +129,12 @@ export default async function TeamPage({ searchParams }: { searchParams: Promise
                     {user.role === "ADMIN" ? "Admin" : "Member"}
                     {user.suspendedAt ? " (suspended)" : ""}
                   </td>
+                  {perUser ? <td className="p-2">{user.seatAssignedAt ? "Yes" : "No"}</td> : null}
                   <td className="p-2">{user.lastSignInAt ? <When iso={user.lastSignInAt.toISOString()} /> : "—"}</td>
                   {admin ? (
-                    <td className="p-2">{user.id === access.userId ? "You" : <MemberActions member={user} />}</td>
+                    <td className="p-2">
+                      {user.id === access.userId ? "You" : <MemberActions member={user} seats={perUser} />}
+                    </td>
                   ) : null}
                 </tr>
               ))}

@@ -1,0 +1,230 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { startAppServer, type AppServer } from "./support/app-server";
+import { expectNoAxeViolations } from "./support/axe";
+import { emulatorControl } from "./support/emulator-control";
+import { signInAtLanding } from "./support/marketplace";
+
+// The subscription's life after activation, end to end: the local marketplace calls our webhook
+// with tokens of the emulated Entra ID, as Microsoft does. A customer's seat change (accepted, or
+// refused by the policy), seats enforced by the gate, a suspension that cuts off an open session
+// and its reinstatement, cancellation; forged calls refused; repeats applied once.
+test.describe.configure({ mode: "serial" });
+
+const PORT = 3840;
+const CONTOSO = "4a1e9b5c-2f3d-4c8a-9e6b-1d2c3b4a5f60";
+
+let app: AppServer;
+const control = emulatorControl(PORT);
+const front = () => app.url.replace(String(PORT), String(PORT + 10));
+
+type Delivery = { operationId: string; action: string; status: number; forged?: string };
+
+test.beforeAll(async () => {
+  app = await startAppServer(PORT);
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+async function deliveries(operationId?: string): Promise<Delivery[]> {
+  const { deliveries: all } = (await control("marketplace/webhooks")).json as { deliveries: Delivery[] };
+  return operationId ? all.filter((delivery) => delivery.operationId === operationId) : all;
+}
+
+async function newPage(browser: Browser, size = { width: 1280, height: 800 }): Promise<Page> {
+  return (await browser.newContext({ viewport: size })).newPage();
+}
+
+async function signIn(page: Page, name: RegExp, path = "/trial") {
+  await page.goto(`${app.url}${path}`);
+  await page.getByRole("button", { name }).click();
+  const consent = page.getByRole("heading", { name: "Permissions requested" });
+  if (await consent.isVisible()) await page.getByRole("button", { name: "Accept" }).click();
+  await page.waitForURL((url) => url.origin === app.url && !url.pathname.startsWith("/api/"));
+}
+
+const tenant = () => app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } });
+const subscriptionRow = (id: string) => app.prisma.subscription.findUniqueOrThrow({ where: { id } });
+
+test("a Contoso subscription's whole life: seats, a refused change, suspension, reinstatement, cancellation", async ({
+  browser,
+}, testInfo) => {
+  // Megan (first of Contoso: its admin) buys 1 seat of the per-user plan and activates it.
+  const megan = await newPage(browser);
+  await megan.goto(`${front()}/marketplace`);
+  const asMegan = megan.getByRole("button", { name: /Megan Bowen/ });
+  if (await asMegan.isVisible()) await asMegan.click();
+  await megan.getByRole("radio", { name: /Per user/ }).check();
+  await megan.getByLabel(/Number of users/).fill("1");
+  await megan.getByRole("button", { name: "Purchase" }).click();
+  await megan.waitForURL(`${app.url}/marketplace?token=**`);
+  await signInAtLanding(megan, app.url, /Megan Bowen/);
+  await megan.getByRole("button", { name: "Activate subscription" }).click();
+  await megan.waitForURL(`${app.url}/plan?subscription=activated`);
+  const { id: subscriptionId } = await app.prisma.subscription.findFirstOrThrow({ where: { tenantId: CONTOSO } });
+  expect((await tenant()).seatLimit).toBe(1);
+
+  // Alex of Contoso signs in: the one seat is Megan's.
+  const alex = await newPage(browser, { width: 390, height: 844 });
+  await signIn(alex, /Alex Wilber/);
+  await alex.goto(`${app.url}/dashboard`);
+  await alex.waitForURL(`${app.url}/account/no-seat`);
+  await expect(alex.getByRole("heading", { level: 1 })).toHaveText("Your organization is out of seats");
+  await expect(alex.getByRole("main")).toContainText("Megan Bowen");
+  await expectNoAxeViolations(alex, "out of seats");
+  await alex.screenshot({ path: testInfo.outputPath("no-seat-phone.png"), fullPage: true });
+
+  // Megan adds a user on the marketplace's page: the webhook's ChangeQuantity, accepted.
+  await megan.goto(`${front()}/marketplace/subscriptions`);
+  await megan
+    .getByLabel(/Number of users/)
+    .first()
+    .fill("2");
+  await megan
+    .getByRole("button", { name: /Change number of users/ })
+    .first()
+    .click();
+  await expect.poll(async () => (await subscriptionRow(subscriptionId)).quantity).toBe(2);
+  expect((await tenant()).seatLimit).toBe(2);
+  const accepted = (
+    await app.prisma.auditEvent.findMany({ where: { tenantId: CONTOSO, type: "subscription.quantity_changed" } })
+  )[0]!;
+  expect(accepted.detail).toMatchObject({ subscriptionId, quantity: 2 });
+  const operations = (await control("marketplace/subscriptions")).json as {
+    operations: { id: string; action: string; status: string }[];
+  };
+  const change = operations.operations.find(
+    (operation) => operation.id === (accepted.detail as { operationId: string }).operationId,
+  )!;
+  expect(change).toMatchObject({ action: "ChangeQuantity", status: "Succeeded" });
+
+  // Alex tries again and is in; Megan's Team page shows both seats taken.
+  await alex.getByRole("button", { name: "Try again" }).click();
+  await alex.waitForURL(`${app.url}/dashboard`);
+  await megan.goto(`${app.url}/team`);
+  await expect(megan.getByRole("main")).toContainText("Your plan has 2 seat(s); 2 in use.");
+
+  // Down to 1 seat while 2 people use the app: the policy refuses; Microsoft is told Failure.
+  const fewer = (await control(`marketplace/subscriptions/${subscriptionId}/change`, { quantity: 1 })).json as {
+    operationId: string;
+  };
+  await expect
+    .poll(async () => (await deliveries(fewer.operationId)).map((delivery) => delivery.status))
+    .toEqual([200]);
+  const refused = (
+    (await control("marketplace/subscriptions")).json as { operations: { id: string; status: string }[] }
+  ).operations.find((operation) => operation.id === fewer.operationId)!;
+  expect(refused.status).toBe("Failed");
+  expect((await subscriptionRow(subscriptionId)).quantity).toBe(2);
+
+  // Microsoft suspends the subscription (a payment problem): Alex's open session is cut off at
+  // his next request, with a page that says what to do.
+  await control(`marketplace/subscriptions/${subscriptionId}/status`, { status: "Suspended" });
+  await expect.poll(async () => (await tenant()).status).toBe("SUSPENDED");
+  expect((await tenant()).suspensionReason).toBe("MARKETPLACE");
+  await alex.goto(`${app.url}/dashboard`);
+  await alex.waitForURL(`${app.url}/account/suspended?why=billing`);
+  await expect(alex.getByRole("heading", { level: 1 })).toHaveText("Your subscription is suspended");
+  await expect(alex.getByRole("main")).toContainText("Your data has not been deleted");
+  await expectNoAxeViolations(alex, "suspended for billing");
+  await alex.screenshot({ path: testInfo.outputPath("suspended-billing-phone.png"), fullPage: true });
+
+  // Reinstated: back in.
+  await control(`marketplace/subscriptions/${subscriptionId}/status`, { status: "Subscribed" });
+  await expect.poll(async () => (await tenant()).status).toBe("ACTIVE");
+  await alex.goto(`${app.url}/dashboard`);
+  await expect(alex).toHaveURL(`${app.url}/dashboard`);
+
+  // Megan cancels on the marketplace's page: the workspace ends, its data kept for a while.
+  await megan.goto(`${front()}/marketplace/subscriptions`);
+  await megan
+    .getByRole("button", { name: /Cancel subscription/ })
+    .first()
+    .click();
+  await expect.poll(async () => (await tenant()).status).toBe("ENDED");
+  await megan.goto(`${app.url}/dashboard`);
+  await megan.waitForURL(`${app.url}/account/ended`);
+  await expect(megan.getByRole("heading", { level: 1 })).toHaveText("Your subscription has ended");
+  await expect(megan.getByRole("main")).toContainText("Your data is kept until");
+  await expectNoAxeViolations(megan, "subscription ended");
+  await megan.screenshot({ path: testInfo.outputPath("ended-desktop.png"), fullPage: true });
+  const types = (await app.prisma.auditEvent.findMany({ where: { tenantId: CONTOSO } })).map((event) => event.type);
+  expect(types).toEqual(
+    expect.arrayContaining([
+      "subscription.change_refused",
+      "tenant.suspended",
+      "tenant.reinstated",
+      "subscription.unsubscribed",
+      "tenant.ended",
+    ]),
+  );
+});
+
+const FORGERIES = [
+  "none",
+  "bad-signature",
+  "unpublished-key",
+  "alg-none",
+  "hs256",
+  "embedded-jwk",
+  "wrong-tenant",
+  "wrong-audience",
+  "wrong-caller",
+  "wrong-issuer",
+  "expired",
+  "not-yet-valid",
+];
+
+test("forged webhook calls are refused with 401 and change nothing; a repeat, even two at once, is applied once", async ({
+  browser,
+}) => {
+  // Nancy of Northwind buys a flat-rate plan and activates it on the landing page.
+  const directory = (await control("directory")).json as {
+    accounts: { oid: string; tenantId: string; name: string }[];
+  };
+  const nancy = directory.accounts.find((account) => account.name === "Nancy Davolio")!;
+  const purchase = (
+    await control("marketplace/purchases", {
+      tenantId: nancy.tenantId,
+      oid: nancy.oid,
+      offerId: "saas-starter",
+      planId: "team-monthly",
+    })
+  ).json as { subscriptionId: string; landingUrl: string };
+  const page = await newPage(browser);
+  await page.goto(purchase.landingUrl);
+  await signInAtLanding(page, app.url, /Nancy Davolio/);
+  await page.getByRole("button", { name: "Activate subscription" }).click();
+  await page.waitForURL(`${app.url}/plan?subscription=activated`);
+
+  // Microsoft suspends it; the notification is held so the test delivers it, forged and genuine.
+  await control("marketplace/settings", { webhookDelivery: "manual" });
+  const { operationId } = (
+    await control(`marketplace/subscriptions/${purchase.subscriptionId}/status`, { status: "Suspended" })
+  ).json as { operationId: string };
+  for (const forge of FORGERIES) {
+    const answer = (await control("marketplace/webhooks/deliver", { operationId, forge })).json as { status: number };
+    expect(answer.status, forge).toBe(401);
+  }
+  const northwind = () => app.prisma.tenant.findUniqueOrThrow({ where: { id: nancy.tenantId } });
+  expect((await northwind()).status).toBe("ACTIVE");
+  expect(await app.prisma.marketplaceOperation.count({ where: { id: operationId } })).toBe(0);
+
+  // The genuine one, twice at once (v2 and v1 tokens), then once more: applied once.
+  const answers = await Promise.all(
+    (["v2", "v1"] as const).map(
+      async (version) =>
+        ((await control("marketplace/webhooks/deliver", { operationId, version })).json as { status: number }).status,
+    ),
+  );
+  expect(answers).toEqual([200, 200]);
+  const again = (await control("marketplace/webhooks/deliver", { operationId })).json as {
+    status: number;
+    body: string;
+  };
+  expect(again.status).toBe(200);
+  expect(JSON.parse(again.body)).toEqual({ outcome: "repeat" });
+  expect((await northwind()).status).toBe("SUSPENDED");
+  expect(await app.prisma.auditEvent.count({ where: { tenantId: nancy.tenantId, type: "tenant.suspended" } })).toBe(1);
+  await control("marketplace/settings", { webhookDelivery: "auto" });
+});
