@@ -19,8 +19,10 @@ const front = () => app.url.replace(String(PORT), String(PORT + 10));
 
 type Delivery = { operationId: string; action: string; status: number; forged?: string };
 
+const CRON_SECRET = "e2e-cron-secret-0123456789abcdef";
+
 test.beforeAll(async () => {
-  app = await startAppServer(PORT);
+  app = await startAppServer(PORT, { env: { CRON_SECRET } });
 });
 test.afterAll(async () => {
   await app?.stop();
@@ -227,4 +229,73 @@ test("forged webhook calls are refused with 401 and change nothing; a repeat, ev
   expect((await northwind()).status).toBe("SUSPENDED");
   expect(await app.prisma.auditEvent.count({ where: { tenantId: nancy.tenantId, type: "tenant.suspended" } })).toBe(1);
   await control("marketplace/settings", { webhookDelivery: "auto" });
+});
+
+test("metered usage: a note counts, the hour above the included quantity is billed once through the cron route", async ({
+  browser,
+}) => {
+  // Contoso's subscription ended in the first test: Megan buys the flat-rate plan again (its
+  // workspace comes back ACTIVE), which meters notes beyond 1,000 a month.
+  const bought = (
+    await control("marketplace/purchases", {
+      tenantId: CONTOSO,
+      oid: "0a7c1f2e-1b3d-4e5f-8a9b-0c1d2e3f4a02",
+      offerId: "saas-starter",
+      planId: "team-monthly",
+    })
+  ).json as { subscriptionId: string; landingUrl: string };
+  const megan = await newPage(browser);
+  await megan.goto(bought.landingUrl);
+  await signInAtLanding(megan, app.url, /Megan Bowen/);
+  await megan.getByRole("button", { name: "Activate subscription" }).click();
+  await megan.waitForURL(`${app.url}/plan?subscription=activated`);
+  expect((await tenant()).status).toBe("ACTIVE");
+
+  // The product records usage as people use it: one note, one unit of "notes".
+  await megan.goto(`${app.url}/notes`);
+  await megan.getByLabel("Title").fill("Quarterly plan");
+  await megan.getByRole("button", { name: "Add note" }).click();
+  await expect(megan.getByRole("main")).toContainText("Quarterly plan");
+  const usage = () => app.prisma.usageRecord.findMany({ where: { subscriptionId: bought.subscriptionId } });
+  expect((await usage()).map((record) => [record.dimension, Number(record.quantity)])).toEqual([["notes", 1]]);
+  await megan.goto(`${app.url}/plan`);
+  const table = megan.getByRole("table", { name: "Usage this term" });
+  await expect(table.getByRole("row", { name: /notes/ })).toHaveText(/notes\s*1\s*1,000/);
+  await expectNoAxeViolations(megan, "plan with metered usage");
+  // A busy hour, two hours ago (the job counts complete hours): 1,002 more notes.
+  const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000);
+  await app.prisma.usageRecord.updateMany({
+    where: { subscriptionId: bought.subscriptionId },
+    data: { occurredAt: new Date(hour.getTime() + 60_000) },
+  });
+  await app.prisma.usageRecord.create({
+    data: {
+      tenantId: CONTOSO,
+      subscriptionId: bought.subscriptionId,
+      planId: "team-monthly",
+      dimension: "notes",
+      quantity: 1_002,
+      occurredAt: new Date(hour.getTime() + 120_000),
+    },
+  });
+
+  const run = (secret: string) => fetch(`${app.url}/api/jobs/run`, { headers: { authorization: `Bearer ${secret}` } });
+  expect((await run("not-the-secret")).status).toBe(401);
+  const answer = await run(CRON_SECRET);
+  expect(answer.status).toBe(200);
+  const sent = await app.prisma.meteredHour.findFirstOrThrow({ where: { subscriptionId: bought.subscriptionId } });
+  expect(sent).toMatchObject({ dimension: "notes", hour, status: "SENT", marketplaceStatus: "Accepted" });
+  expect([Number(sent.quantity), Number(sent.billable)]).toEqual([1_003, 3]);
+  expect(sent.usageEventId).toBeTruthy();
+
+  // Run again: nothing is sent twice.
+  const batches = async () =>
+    (
+      (await control("marketplace/calls")).json as { calls: { method: string; path: string; status: number }[] }
+    ).calls.filter((call) => call.path.endsWith("/batchUsageEvent"));
+  const before = await batches();
+  expect(before.map((call) => call.status)).toEqual([200]);
+  expect((await run(CRON_SECRET)).status).toBe(200);
+  expect(await batches()).toHaveLength(1);
+  expect(await app.prisma.meteredHour.count({ where: { subscriptionId: bought.subscriptionId } })).toBe(1);
 });

@@ -195,6 +195,12 @@ const schema = z
     ).default("false"),
     /** Days an ended tenant's data is kept after the marketplace cancels its subscription. */
     MARKETPLACE_DATA_RETENTION_DAYS: optional(integer(1, 3650)).default(90),
+    /** The cron route's bearer secret (/api/jobs/run); Vercel Cron sends it as CRON_SECRET does. */
+    CRON_SECRET: optional(
+      z.string().min(16, "expected a random secret of at least 16 characters (openssl rand -hex 32)"),
+    ),
+    /** Whether this server process runs the job queue's worker; default on, except on Vercel. */
+    JOB_WORKER: optional(z.enum(["on", "off"], { error: 'expected "on" or "off"' })),
     /** Set by scripts/with-emulator.ts: the local marketplace's purchase page, linked in development. */
     MARKETPLACE_EMULATOR_URL: optional(
       urlWhere(
@@ -320,6 +326,12 @@ export type Config = {
   marketplaceBeneficiaryAdminsMayActivate: boolean;
   /** MARKETPLACE_DATA_RETENTION_DAYS */
   marketplaceDataRetentionDays: number;
+  jobs: {
+    /** CRON_SECRET: the cron route answers 404 without it. */
+    cronSecret?: string;
+    /** JOB_WORKER: whether this process runs the queue's worker. */
+    worker: boolean;
+  };
   /** The local marketplace's purchase page (npm run dev only). */
   marketplaceEmulatorUrl?: string;
   /** AES-256-GCM key of the token cache. */
@@ -416,6 +428,8 @@ export function parseConfig(env: Env): Config {
     marketplace: marketplaceConfigOf(parsed),
     marketplaceBeneficiaryAdminsMayActivate: parsed.MARKETPLACE_BENEFICIARY_ADMINS_MAY_ACTIVATE === "true",
     marketplaceDataRetentionDays: parsed.MARKETPLACE_DATA_RETENTION_DAYS,
+    // Vercel runs functions, not a long-running process: its jobs come through Vercel Cron.
+    jobs: { cronSecret: parsed.CRON_SECRET, worker: (parsed.JOB_WORKER ?? (parsed.VERCEL ? "off" : "on")) === "on" },
     marketplaceEmulatorUrl: parsed.MARKETPLACE_EMULATOR_URL,
     tokenCacheKey: parsed.TOKEN_CACHE_KEY
       ? Buffer.from(parsed.TOKEN_CACHE_KEY, "base64")

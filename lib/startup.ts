@@ -2,6 +2,7 @@
 import { ConfigError, config } from "./config";
 import { db } from "./db/client";
 import { pendingMigrations } from "./db/migrations";
+import { startJobWorker } from "./jobs/queue";
 import { checkFulfillmentCredential } from "./marketplace/credential-check";
 
 export async function startServer(): Promise<void> {
@@ -30,6 +31,15 @@ export async function startServer(): Promise<void> {
     }
   } catch (error) {
     console.error(`[db] not available at start: ${(error as Error).message}`);
+  }
+
+  // The job queue's worker (metering, credential checks), where a process lives on (not Vercel).
+  if (settings.jobs.worker) {
+    startJobWorker().catch((error) =>
+      console.error(
+        `[jobs] the worker did not start (the cron route still runs the jobs): ${(error as Error).message}`,
+      ),
+    );
   }
 
   // In production, the fulfillment app's credential is tried now, not at the first purchase: an

@@ -1,12 +1,13 @@
 // The one Prisma client of the process, through @prisma/adapter-pg.
 import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { config } from "../config";
 import { openConnection, createPool, type DatabaseConfig } from "./connection";
 import { PrismaClient } from "./generated/client";
 
 export type Database = PrismaClient;
 
-type Opened = { prisma: PrismaClient; close: () => Promise<void> };
+type Opened = { prisma: PrismaClient; pool: pg.Pool; close: () => Promise<void> };
 
 // Next.js may load this module more than once per process (route bundles, dev reloads):
 // keep one client, one pool and one embedded database per process.
@@ -21,12 +22,22 @@ export async function openDatabase(database: DatabaseConfig): Promise<Opened> {
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
+    pool,
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
       await connection.embedded?.stop();
     },
   };
+}
+
+/**
+ * The pool under the client, for the job queue (lib/jobs/queue.ts): one pool per process, so the
+ * embedded database, which serves one connection at a time, is never asked by two.
+ */
+export async function dbPool(): Promise<pg.Pool> {
+  await db();
+  return (await globalForDb.appDatabase!).pool;
 }
 
 /** The database client. The first call connects (and starts the embedded database). */

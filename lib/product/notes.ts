@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { Database } from "../db/client";
 import type { TenantAccess } from "../tenants/gate";
+import { recordUsage } from "../marketplace/metering";
 import { tenantScope } from "./scope";
 
 export const NOTE_LIMITS = { title: 120, body: 2000 } as const;
@@ -68,6 +69,9 @@ export async function addNote(prisma: Database, access: TenantAccess, input: Not
     await tx.auditEvent.create({
       data: { ...tenantScope(access), actor: actor(access), type: "note.added", detail: { noteId: note.id } },
     });
+    // Metered billing, as your product would do it: one unit of the "notes" dimension, in the same
+    // transaction as the note (a plan that does not meter notes records nothing).
+    await recordUsage(tx, access, "notes", 1);
     return note.id;
   });
 }

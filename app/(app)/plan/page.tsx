@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { brand } from "@/lib/brand";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
-import { subscriptionsOf } from "@/lib/marketplace/subscriptions";
+import { subscriptionsOf, usageThisTerm } from "@/lib/marketplace/subscriptions";
 import { requireTenantAccess } from "@/lib/tenants/access";
 import { TrialBanner } from "../trial-banner";
 
@@ -24,7 +24,13 @@ const TERM: Record<string, string> = {
 
 export default async function PlanPage({ searchParams }: { searchParams: Promise<{ subscription?: string }> }) {
   const access = await requireTenantAccess();
-  const subscriptions = await subscriptionsOf(await db(), access);
+  const prisma = await db();
+  const subscriptions = await subscriptionsOf(prisma, access);
+  const usage = await Promise.all(
+    subscriptions.map((subscription) =>
+      subscription.status === "SUBSCRIBED" ? usageThisTerm(prisma, access, subscription) : [],
+    ),
+  );
   const justActivated = (await searchParams).subscription === "activated";
   const admin = access.user.role === "ADMIN";
   const upgrade = config().trial.salesContactUrl ?? `mailto:${brand.supportEmail}?subject=Upgrade`;
@@ -41,7 +47,7 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
         <section className="space-y-2">
           <h2 className="text-xl font-semibold">Subscription</h2>
           <ul className="space-y-2">
-            {subscriptions.map((subscription) => (
+            {subscriptions.map((subscription, index) => (
               <li key={subscription.id} className="rounded border border-slate-200 bg-white p-4 text-sm">
                 <p className="text-base font-medium">
                   {subscription.planId}
@@ -55,6 +61,33 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
                     : ""}
                 </p>
                 <p className="text-slate-500">Bought through Microsoft&apos;s marketplace ({subscription.offerId}).</p>
+                {usage[index]!.length ? (
+                  <table className="mt-2 text-left">
+                    <caption className="text-left text-slate-600">Usage this term</caption>
+                    <thead>
+                      <tr className="text-slate-500">
+                        <th scope="col" className="pr-4 font-medium">
+                          Measured
+                        </th>
+                        <th scope="col" className="pr-4 font-medium">
+                          Used
+                        </th>
+                        <th scope="col" className="font-medium">
+                          Included
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {usage[index]!.map((row) => (
+                        <tr key={row.dimension}>
+                          <td className="pr-4">{row.dimension}</td>
+                          <td className="pr-4">{row.used.toLocaleString("en")}</td>
+                          <td>{row.included.toLocaleString("en")}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                ) : null}
               </li>
             ))}
           </ul>
