@@ -48,7 +48,7 @@ async function signIn(page: Page, name: RegExp, path = "/trial") {
 const tenant = () => app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } });
 const subscriptionRow = (id: string) => app.prisma.subscription.findUniqueOrThrow({ where: { id } });
 
-test("a Contoso subscription's whole life: seats, a refused change, suspension, reinstatement, cancellation", async ({
+test("a Contoso subscription's whole life: seats, a refused change, suspension, reinstatement, renewal, a plan change, cancellation", async ({
   browser,
 }, testInfo) => {
   // Megan (first of Contoso: its admin) buys 1 seat of the per-user plan and activates it.
@@ -136,6 +136,20 @@ test("a Contoso subscription's whole life: seats, a refused change, suspension, 
   await expect.poll(async () => (await tenant()).status).toBe("ACTIVE");
   await alex.goto(`${app.url}/dashboard`);
   await expect(alex).toHaveURL(`${app.url}/dashboard`);
+
+  // Microsoft renews the subscription: the new term, read from the marketplace.
+  const renewed = (await control(`marketplace/subscriptions/${subscriptionId}/renew`, {})).json as {
+    subscription: { term: { startDate: string; endDate: string } };
+  };
+  await expect
+    .poll(async () => (await subscriptionRow(subscriptionId)).termEndsAt?.toISOString().slice(0, 10))
+    .toBe(renewed.subscription.term.endDate.slice(0, 10));
+
+  // Megan moves to the flat-rate plan: the policy accepts, and seats no longer count.
+  await control(`marketplace/subscriptions/${subscriptionId}/change`, { planId: "team-monthly" });
+  await expect.poll(async () => (await subscriptionRow(subscriptionId)).planId).toBe("team-monthly");
+  expect((await subscriptionRow(subscriptionId)).quantity).toBeNull();
+  expect((await tenant()).seatLimit).toBeNull();
 
   // Megan cancels on the marketplace's page: the workspace ends, its data kept for a while.
   await megan.goto(`${front()}/marketplace/subscriptions`);
@@ -228,6 +242,22 @@ test("forged webhook calls are refused with 401 and change nothing; a repeat, ev
   expect(JSON.parse(again.body)).toEqual({ outcome: "repeat" });
   expect((await northwind()).status).toBe("SUSPENDED");
   expect(await app.prisma.auditEvent.count({ where: { tenantId: nancy.tenantId, type: "tenant.suspended" } })).toBe(1);
+
+  // Out of order: a Reinstate, then a new Suspend; the newer arrives first, the older is stale.
+  const reinstate = (
+    await control(`marketplace/subscriptions/${purchase.subscriptionId}/status`, { status: "Subscribed" })
+  ).json as { operationId: string };
+  const suspendAgain = (
+    await control(`marketplace/subscriptions/${purchase.subscriptionId}/status`, { status: "Suspended" })
+  ).json as { operationId: string };
+  const bodyOf = async (operationId: string) =>
+    JSON.parse(((await control("marketplace/webhooks/deliver", { operationId })).json as { body: string }).body);
+  expect(await bodyOf(suspendAgain.operationId)).toEqual({ outcome: "applied" });
+  expect(await bodyOf(reinstate.operationId)).toEqual({ outcome: "ignored", reason: "stale" });
+  expect((await northwind()).status).toBe("SUSPENDED");
+  expect((await app.prisma.subscription.findUniqueOrThrow({ where: { id: purchase.subscriptionId } })).status).toBe(
+    "SUSPENDED",
+  );
   await control("marketplace/settings", { webhookDelivery: "auto" });
 });
 

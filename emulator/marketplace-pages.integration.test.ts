@@ -159,6 +159,122 @@ describe("the purchase page", () => {
     expect((await ian.post(`/marketplace/subscriptions/${csp}/cancel`, {})).status).toBe(403);
   });
 
+  it("plays Microsoft's own steps from a separate panel: suspend, reinstate, renew, each an operation told to the webhook", async () => {
+    await ok(control(emulator, "marketplace/settings", { webhookDelivery: "manual" }));
+    const browser = await buyerBrowser("adele@contoso.com");
+    const token = landingToken(
+      await browser.post("/marketplace/purchase", { plan: "saas-starter/team-monthly", name: "Ops" }),
+    );
+    const client = fulfillmentClient(emulator);
+    const { id } = await client.resolve(token);
+    const panel = `<h4 id="microsoft-${id}">Microsoft's side (local marketplace only)</h4>`;
+    const pending = await (await browser.get(`${store()}/subscriptions`)).text();
+    expect(pending).toContain(panel);
+    expect(pending).not.toContain(`aria-label="Suspend (payment problem): Ops"`); // nothing before activation
+    await client.activate(id, { planId: "team-monthly" });
+
+    const stateOf = async () => {
+      const all = (await ok(control(emulator, "marketplace/subscriptions"))) as {
+        subscriptions: { id: string; saasSubscriptionStatus: string; term: { startDate?: string; endDate?: string } }[];
+        operations: { subscriptionId: string; action: string; status: string }[];
+      };
+      return {
+        subscription: all.subscriptions.find((candidate) => candidate.id === id)!,
+        actions: all.operations
+          .filter((operation) => operation.subscriptionId === id && operation.status === "Succeeded")
+          .map((operation) => operation.action),
+      };
+    };
+    const queued = async () =>
+      ((await ok(control(emulator, "marketplace/webhooks"))) as { queued: { action: string }[] }).queued.map(
+        (notification) => notification.action,
+      );
+    const buttons = (html: string) =>
+      [...html.matchAll(/aria-label="([^"]+): Ops">([^<]+)<\/button>/g)].map((m) => m[2]);
+
+    const page = await (await browser.get(`${store()}/subscriptions`)).text();
+    const headings = [...page.matchAll(/<h([1-6])[ >]/g)].map((m) => Number(m[1]));
+    headings.forEach((level, i) => expect(level - (headings[i - 1] ?? 0)).toBeLessThanOrEqual(1));
+    expect(page).toContain(`<section class="panel" aria-labelledby="microsoft-${id}">${panel}`);
+    expect(buttons(page)).toEqual(["Change plan", "Cancel subscription", "Suspend (payment problem)", "Renew now"]);
+    expect(page).toContain(`<form method="post" action="/marketplace/subscriptions/${id}/suspend">`);
+
+    // Renew now: the next term, from the day after the current one ends.
+    const { subscription: before } = await stateOf();
+    const renewed = await browser.post(`/marketplace/subscriptions/${id}/renew`, {});
+    expect(renewed.status).toBe(303);
+    expect(renewed.headers.get("location")).toBe("/marketplace/subscriptions?sent=renew");
+    const dayAfter = new Date(Date.parse(before.term.endDate!) + 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    const afterRenewal = await stateOf();
+    expect(afterRenewal.subscription.term.startDate!.slice(0, 10)).toBe(dayAfter);
+    expect(afterRenewal.actions).toEqual(["Renew"]);
+    expect(await (await browser.get(`${store()}/subscriptions?sent=renew`)).text()).toContain(
+      "Subscription renewed for its next term",
+    );
+
+    // Suspend (payment problem): Suspended, and only Reinstate is left to play.
+    const suspended = await browser.post(`/marketplace/subscriptions/${id}/suspend`, {});
+    expect(suspended.status).toBe(303);
+    expect(suspended.headers.get("location")).toBe("/marketplace/subscriptions?sent=suspend");
+    expect(await stateOf()).toMatchObject({
+      subscription: { saasSubscriptionStatus: "Suspended" },
+      actions: ["Renew", "Suspend"],
+    });
+    const whileSuspended = await (await browser.get(`${store()}/subscriptions?sent=suspend`)).text();
+    expect(whileSuspended).toContain("Subscription suspended, as Microsoft does after a payment problem");
+    expect(buttons(whileSuspended)).toEqual(["Reinstate"]);
+    const again = await browser.post(`/marketplace/subscriptions/${id}/suspend`, {});
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain('role="alert"');
+    expect((await browser.post(`/marketplace/subscriptions/${id}/renew`, {})).status).toBe(400);
+
+    // Reinstate: Subscribed again.
+    const reinstated = await browser.post(`/marketplace/subscriptions/${id}/reinstate`, {});
+    expect(reinstated.status).toBe(303);
+    expect(reinstated.headers.get("location")).toBe("/marketplace/subscriptions?sent=reinstate");
+    expect(await stateOf()).toMatchObject({
+      subscription: { saasSubscriptionStatus: "Subscribed" },
+      actions: ["Renew", "Suspend", "Reinstate"],
+    });
+    expect((await browser.post(`/marketplace/subscriptions/${id}/reinstate`, {})).status).toBe(400);
+    expect(await queued()).toEqual(["Renew", "Suspend", "Reinstate"]);
+
+    // Once Unsubscribed, no panel.
+    expect((await browser.post(`/marketplace/subscriptions/${id}/cancel`, {})).status).toBe(303);
+    expect(await (await browser.get(`${store()}/subscriptions`)).text()).not.toContain(`id="microsoft-${id}"`);
+  });
+
+  it("refuses Microsoft's steps to a CSP partner's customer, who may only read", async () => {
+    const adele = await buyerBrowser("adele@contoso.com");
+    const token = landingToken(
+      await adele.post("/marketplace/purchase", { plan: "saas-starter/team-monthly", beneficiary: seed.fabrikam }),
+    );
+    const client = fulfillmentClient(emulator);
+    const { id } = await client.resolve(token);
+    await client.activate(id, { planId: "team-monthly" });
+    const ian = await buyerBrowser("ian@fabrikam.com");
+    const page = await (await ian.get(`${store()}/subscriptions`)).text();
+    expect(page).toContain(`<h4 id="microsoft-${id}">`);
+    expect(page).not.toContain(`action="/marketplace/subscriptions/${id}/suspend"`);
+    expect(page).not.toContain(`action="/marketplace/subscriptions/${id}/renew"`);
+    const { term } = await client.getSubscription(id);
+    for (const action of ["suspend", "renew"]) {
+      const refused = await ian.post(`/marketplace/subscriptions/${id}/${action}`, {});
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain('role="alert"');
+    }
+    expect(await client.getSubscription(id)).toMatchObject({ saasSubscriptionStatus: "Subscribed", term });
+    const { operations } = (await ok(control(emulator, "marketplace/subscriptions"))) as {
+      operations: { subscriptionId: string }[];
+    };
+    expect(operations.filter((operation) => operation.subscriptionId === id)).toEqual([]);
+    // The purchaser's organization may: the same buttons work for Adele.
+    expect(await (await adele.get(`${store()}/subscriptions`)).text()).toContain(
+      `action="/marketplace/subscriptions/${id}/suspend"`,
+    );
+    expect((await adele.post(`/marketplace/subscriptions/${id}/suspend`, {})).status).toBe(303);
+  });
+
   it("uses the Entra emulator's sign-in session when there is one", async () => {
     const { browser } = await signIn(emulator, { username: "megan@contoso.com", consent: "accept" });
     expect(await (await browser.get(store())).text()).toContain("Buying as <strong>Megan Bowen</strong>");

@@ -32,6 +32,7 @@ main.wide{max-width:52rem} fieldset{border:1px solid #c8c8c8;margin:0 0 1rem;pad
 label.choice{display:block;margin:.5rem 0} .field{display:block;margin:.9rem 0} .field input,.field select{font:inherit;display:block;margin-top:.25rem;padding:.35rem}
 table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:.4rem;border-bottom:1px solid #ddd;vertical-align:top}
 .error{background:#fde7e9;border:1px solid #d13438;padding:.6rem .9rem}
+.panel{border:1px dashed #8a8a8a;background:#f6f6f6;margin:1rem 0;padding:.2rem 1rem .6rem} .panel h4{margin:.6rem 0 .3rem} .panel form{display:inline-block;margin:.3rem .6rem .3rem 0}
 </style></head>
 <body><div class="banner" role="note">${face.banner}</div>
 <main${face.wide ? ' class="wide"' : ""}>${body}</main></body></html>`;

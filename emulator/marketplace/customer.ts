@@ -1,9 +1,10 @@
 // What happens to a SaaS subscription on Microsoft's side, not through the publisher's API: the
 // customer changes the plan or the number of users, or cancels (Microsoft 365 admin center, Azure
-// portal), and Microsoft renews it at the end of its term. Each makes an operation asked for by
-// "Azure", which the webhook announces (webhook.ts). The checks are those the fulfillment API
-// makes of the same changes (subscriptions.ts): a plan that exists and differs, seats within the
-// plan's range, a Subscribed subscription, nothing else in progress.
+// portal), and Microsoft suspends it after a payment problem, reinstates it once paid and renews
+// it at the end of its term. Each makes an operation asked for by "Azure", which the webhook
+// announces (webhook.ts). The checks are those the fulfillment API makes of the same changes
+// (subscriptions.ts): a plan that exists and differs, seats within the plan's range, a Subscribed
+// subscription, nothing else in progress.
 import { seatRange } from "./catalog";
 import type { Marketplace, Operation, Subscription } from "./state";
 
@@ -80,6 +81,19 @@ export function cancelByCustomer(marketplace: Marketplace, subscription: Subscri
   if (subscription.status === "Unsubscribed") throw new ChangeRefused(400, "The subscription is already Unsubscribed.");
   mustBeIdle(marketplace, subscription);
   return marketplace.setStatus(subscription, "Unsubscribed")!;
+}
+
+/** A payment problem: Microsoft suspends a Subscribed subscription, a Suspend operation (Succeeded). */
+export function suspendByMicrosoft(marketplace: Marketplace, subscription: Subscription): Operation {
+  mustBeSubscribed(subscription);
+  return marketplace.setStatus(subscription, "Suspended")!;
+}
+
+/** The payment problem solved: Microsoft reinstates a Suspended subscription, a Reinstate operation (Succeeded). */
+export function reinstateByMicrosoft(marketplace: Marketplace, subscription: Subscription): Operation {
+  if (subscription.status !== "Suspended")
+    throw new ChangeRefused(400, `The subscription is ${subscription.status}, not Suspended.`);
+  return marketplace.setStatus(subscription, "Subscribed")!;
 }
 
 /** Microsoft renews at the end of the term: the next term, a Renew operation (Succeeded). */

@@ -149,6 +149,46 @@ function managementForms(subscription: Subscription, manage: Management): string
   return forms.join("\n") || `<p class="muted">Only the organization that bought it can change this subscription.</p>`;
 }
 
+export const MICROSOFT_ACTIONS = ["suspend", "reinstate", "renew"] as const;
+/** What Microsoft does to a subscription on its own, without the customer or the publisher. */
+export type MicrosoftAction = (typeof MICROSOFT_ACTIONS)[number];
+
+/** Microsoft's steps the local marketplace lets a person play on a subscription that is not Unsubscribed. */
+export type MicrosoftSide = {
+  /** suspend and renew when Subscribed, reinstate when Suspended, none before activation. */
+  actions: MicrosoftAction[];
+  mayAct: boolean;
+};
+
+const microsoftLabels: Record<MicrosoftAction, string> = {
+  suspend: "Suspend (payment problem)",
+  reinstate: "Reinstate",
+  renew: "Renew now",
+};
+
+/** A panel apart from the customer's forms: AppSource has no such buttons, Microsoft does these itself. */
+function microsoftPanel(subscription: Subscription, side: MicrosoftSide): string {
+  const id = esc(subscription.id);
+  const name = esc(subscription.name);
+  const term =
+    subscription.termStart && subscription.termEnd
+      ? ` Current term: ${subscription.termStart.toISOString().slice(0, 10)} to ${subscription.termEnd.toISOString().slice(0, 10)}.`
+      : "";
+  const buttons = side.actions
+    .map(
+      (action) => `<form method="post" action="/marketplace/subscriptions/${id}/${action}">
+<button type="submit" aria-label="${esc(microsoftLabels[action])}: ${name}">${esc(microsoftLabels[action])}</button>
+</form>`,
+    )
+    .join("\n");
+  const body = !side.mayAct
+    ? `<p class="muted">Only the organization that bought it can change this subscription.</p>`
+    : buttons || `<p class="muted">Nothing until the publisher activates the subscription.</p>`;
+  return `<section class="panel" aria-labelledby="microsoft-${id}"><h4 id="microsoft-${id}">Microsoft's side (local marketplace only)</h4>
+<p class="muted">What Microsoft does on its own, which AppSource has no button for; the publisher hears of it through its webhook.${esc(term)}</p>
+${body}</section>`;
+}
+
 /** GET /marketplace/subscriptions: the buyer's organization's SaaS subscriptions. */
 export function subscriptionsPage(input: {
   buyer: Account;
@@ -157,6 +197,8 @@ export function subscriptionsPage(input: {
   planName: (subscription: Subscription) => string;
   /** Undefined for a subscription that is not Subscribed. */
   manage: (subscription: Subscription) => Management | undefined;
+  /** Undefined for a subscription that is Unsubscribed. */
+  microsoft: (subscription: Subscription) => MicrosoftSide | undefined;
   error?: string;
   notice?: string;
 }): string {
@@ -181,12 +223,16 @@ export function subscriptionsPage(input: {
     : `<p>${esc(org)} has no SaaS subscription yet.</p>`;
   const managed = input.subscriptions.flatMap((subscription) => {
     const manage = input.manage(subscription);
-    return manage
-      ? [
-          `<section aria-labelledby="manage-${esc(subscription.id)}"><h3 id="manage-${esc(subscription.id)}">${esc(subscription.name)}</h3>
-${managementForms(subscription, manage)}</section>`,
-        ]
-      : [];
+    const microsoft = input.microsoft(subscription);
+    if (!manage && !microsoft) return [];
+    const customer = manage
+      ? managementForms(subscription, manage)
+      : `<p class="muted">The subscription is ${esc(subscription.status)}: the customer can change it once it is Subscribed.</p>`;
+    return [
+      `<section aria-labelledby="manage-${esc(subscription.id)}"><h3 id="manage-${esc(subscription.id)}">${esc(subscription.name)}</h3>
+${customer}
+${microsoft ? microsoftPanel(subscription, microsoft) : ""}</section>`,
+    ];
   });
   const management = managed.length
     ? `<h2>Change or cancel</h2>

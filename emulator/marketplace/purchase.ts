@@ -2,7 +2,9 @@
 // of the buying account, "Purchase", the buyer's SaaS subscriptions and "Manage account". Both end
 // as AppSource does: a 303 to `<landing page URL>?token=<URL-encoded purchase token>`. The
 // subscriptions page also changes the plan or the number of users, or cancels, as the Microsoft 365
-// admin center does (customer.ts), which the publisher's webhook hears of (webhook.ts).
+// admin center does, and plays what Microsoft does on its own (suspend after a payment problem,
+// reinstate, renew) so the whole life of a subscription can be tried in a browser (customer.ts);
+// the publisher's webhook hears of each (webhook.ts).
 //
 // The buyer is the account of the Entra face's sign-in session cookie, never a form field: a
 // cross-site form cannot buy in someone's name (the cookie is SameSite=Lax).
@@ -11,8 +13,23 @@ import type { Account } from "../directory";
 import { sessionAccount, sessionCookie } from "../entra/session";
 import { HttpError, readBody, type Handler } from "../http";
 import { seatRange } from "./catalog";
-import { cancelByCustomer, changeByCustomer, ChangeRefused } from "./customer";
-import { marketplaceErrorPage, storePage, subscriptionsPage, type Management } from "./pages";
+import {
+  cancelByCustomer,
+  changeByCustomer,
+  ChangeRefused,
+  reinstateByMicrosoft,
+  renewByMicrosoft,
+  suspendByMicrosoft,
+} from "./customer";
+import {
+  marketplaceErrorPage,
+  MICROSOFT_ACTIONS,
+  storePage,
+  subscriptionsPage,
+  type Management,
+  type MicrosoftAction,
+  type MicrosoftSide,
+} from "./pages";
 import { MARKETPLACE_PAGES_PATH, PurchaseRefused, type Marketplace, type Operation, type Subscription } from "./state";
 
 const STORE = MARKETPLACE_PAGES_PATH;
@@ -149,10 +166,26 @@ function management(marketplace: Marketplace, buyer: Account, subscription: Subs
   };
 }
 
-/** After a change or a cancellation (?sent=change|cancel): fixed words, nothing from the URL is shown. */
+/** What Microsoft may do on its own now: nothing once Unsubscribed (no panel at all). */
+function microsoftSide(buyer: Account, subscription: Subscription): MicrosoftSide | undefined {
+  if (subscription.status === "Unsubscribed") return undefined;
+  const actions: MicrosoftAction[] =
+    subscription.status === "Subscribed"
+      ? ["suspend", "renew"]
+      : subscription.status === "Suspended"
+        ? ["reinstate"]
+        : [];
+  return { actions, mayAct: may(buyer, subscription, "Update") };
+}
+
+/** After a change, a cancellation or Microsoft's own step (?sent=...): fixed words, nothing from the URL is shown. */
 function notice(sent: string | null): string | undefined {
   if (sent === "change") return "Change requested: the publisher was told through its webhook and has to accept it.";
   if (sent === "cancel") return "Subscription cancelled: the publisher was told through its webhook.";
+  if (sent === "suspend")
+    return "Subscription suspended, as Microsoft does after a payment problem: the publisher was told through its webhook.";
+  if (sent === "reinstate") return "Subscription reinstated: the publisher was told through its webhook.";
+  if (sent === "renew") return "Subscription renewed for its next term: the publisher was told through its webhook.";
   return undefined;
 }
 
@@ -165,6 +198,7 @@ function subscriptions(marketplace: Marketplace, buyer: Account, status = 200, e
       planName: (subscription) =>
         `${marketplace.offer(subscription.offerId)?.displayName ?? subscription.offerId}: ${marketplace.plan(subscription.offerId, subscription.planId)?.displayName ?? subscription.planId}`,
       manage: (subscription) => management(marketplace, buyer, subscription),
+      microsoft: (subscription) => microsoftSide(buyer, subscription),
       error,
       notice,
     }),
@@ -197,6 +231,30 @@ function customerAction(
   return seeOther(`${SUBSCRIPTIONS}?sent=${action}`);
 }
 
+/**
+ * POST .../<id>/suspend, .../reinstate or .../renew: what Microsoft does on its own, played from the
+ * page (AppSource has no such buttons). The same steps as the control API's status and renew
+ * routes (customer.ts), and the same rule as a change: a buyer who may only read gets a 403.
+ */
+function microsoftAction(
+  marketplace: Marketplace,
+  buyer: Account,
+  subscription: Subscription,
+  action: MicrosoftAction,
+): Response {
+  if (!may(buyer, subscription, "Update"))
+    return subscriptions(marketplace, buyer, 403, "Only the organization that bought it can change this subscription.");
+  try {
+    if (action === "suspend") suspendByMicrosoft(marketplace, subscription);
+    else if (action === "reinstate") reinstateByMicrosoft(marketplace, subscription);
+    else renewByMicrosoft(marketplace, subscription);
+  } catch (error) {
+    if (error instanceof ChangeRefused) return subscriptions(marketplace, buyer, error.status, error.message);
+    throw error;
+  }
+  return seeOther(`${SUBSCRIPTIONS}?sent=${action}`);
+}
+
 export function marketplaceFrontHandler(marketplace: Marketplace): Handler {
   return async (request, url) => {
     const method = request.method ?? "GET";
@@ -215,8 +273,8 @@ export function marketplaceFrontHandler(marketplace: Marketplace): Handler {
       if (!buyer) return seeOther(`${STORE}?choose=1&next=${encodeURIComponent(SUBSCRIPTIONS)}`);
       return subscriptions(marketplace, buyer, 200, undefined, notice(url.searchParams.get("sent")));
     }
-    const own = path.match(/^\/marketplace\/subscriptions\/([^/]+)\/(manage|change|cancel)$/);
-    // GET .../manage opens the landing page; POST .../change and .../cancel change the subscription.
+    const own = path.match(/^\/marketplace\/subscriptions\/([^/]+)\/(manage|change|cancel|suspend|reinstate|renew)$/);
+    // GET .../manage opens the landing page; every other action is a POST that changes the subscription.
     if (own && method === (own[2] === "manage" ? "GET" : "POST")) {
       if (!buyer) return seeOther(`${STORE}?choose=1&next=${encodeURIComponent(SUBSCRIPTIONS)}`);
       const subscription = marketplace.subscriptions.get(own[1]!.toLowerCase());
@@ -228,6 +286,8 @@ export function marketplaceFrontHandler(marketplace: Marketplace): Handler {
       }
       if (own[2] === "manage") return toLandingPage(marketplace, subscription);
       const form = new URLSearchParams(await readBody(request));
+      const microsoft = MICROSOFT_ACTIONS.find((candidate) => candidate === own[2]);
+      if (microsoft) return microsoftAction(marketplace, buyer, subscription, microsoft);
       return customerAction(marketplace, buyer, subscription, own[2] as "change" | "cancel", form);
     }
     throw new HttpError(404, marketplaceErrorPage("Not found", "This address is not a page of the local marketplace."));

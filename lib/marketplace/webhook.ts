@@ -260,6 +260,11 @@ async function confirmAndApply(
     const details = await client.getSubscription(subscriptionId, callOptions);
     term = { startsAt: dateOf(details.term?.startDate), endsAt: dateOf(details.term?.endDate) };
   }
+  if (action === "ChangePlan") {
+    // An operation names the plan; whether it has seats the subscription tells (a flat rate: none).
+    const details = await client.getSubscription(subscriptionId, callOptions);
+    if (details.planId === confirmed.planId) confirmed.quantity = details.quantity ?? null;
+  }
 
   return prisma.$transaction(async (tx) => {
     // The subscription's row, locked: operations of one subscription are applied one at a time.
