@@ -1,5 +1,6 @@
 // Consent, as Entra ID keeps it: per tenant and app, a service principal created by the first
 // consent; admin consent covering every user of the tenant; user consent covering one user.
+import type { AppRole } from "./app-roles";
 import type { Account, Directory } from "./directory";
 import { isConsentAdmin } from "./directory";
 
@@ -16,6 +17,8 @@ export type App = {
    * a marketplace offer's technical configuration names). Undefined: multi-tenant.
    */
   tenantId?: string;
+  /** The app roles the registration defines, for the `roles` claim of the users assigned one. */
+  appRoles?: AppRole[];
 };
 
 export type ServicePrincipal = {

@@ -10,6 +10,12 @@ export const PERSONAL_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
  */
 export const PUBLISHER_TENANT_ID = "7d4b2e8f-5a6c-4f1d-ab9e-4a5f6e7d8c93";
 
+/**
+ * Pat Operator, pat@adatum.com: the ISV's own operator. The launchers (scripts/with-emulator.ts,
+ * e2e/support/emulator-process.ts) assign Pat the sign-in app's role Operator.
+ */
+export const DEMO_OPERATOR = { tenantId: PUBLISHER_TENANT_ID, oid: "3d0f4c5b-4e6a-4b8c-9d2e-3f4a5b6c7d01" } as const;
+
 /** Directory role template ids, as they appear in the `wids` claim. */
 export const roles = {
   globalAdministrator: "62e90394-69f5-4237-9190-012177145e10",
@@ -128,7 +134,9 @@ export function seedDirectory(): Directory {
     },
     member(seed.northwind, "2c9e3b4a-3d5f-4a7b-8c1d-2e3f4a5b6c01", "Nancy Davolio", "nancy@northwindtraders.com"),
     // The ISV's own operator, in the publisher tenant.
-    member(seed.adatum, "3d0f4c5b-4e6a-4b8c-9d2e-3f4a5b6c7d01", "Pat Operator", "pat@adatum.com", true),
+    member(seed.adatum, DEMO_OPERATOR.oid, "Pat Operator", "pat@adatum.com", true),
+    // Of the publisher tenant too, with no operator role: the operator console turns Lee away.
+    member(seed.adatum, "3d0f4c5b-4e6a-4b8c-9d2e-3f4a5b6c7d02", "Lee Gu", "lee@adatum.com"),
     {
       tenantId: PERSONAL_ACCOUNTS_TENANT,
       oid: "00000000-0000-0000-6b2a-3c4d5e6f7a81",

@@ -58,6 +58,8 @@ export type RunningEmulator = {
   caPath: string;
   ca: string;
   registerApp(app: App): void;
+  /** Assigns an app role the app defines (by its value) to an account; throws when refused. */
+  assignAppRole(clientId: string, assignment: { tenantId: string; oid: string; role: string }): void;
   /** The local marketplace's purchase page, e.g. http://localhost:4010/marketplace */
   marketplaceUrl: string;
   /** The SaaS Fulfillment API's base (MARKETPLACE_API_URL), e.g. https://127.0.0.1:4011/marketplace/api */
@@ -144,7 +146,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     backUrl: emulator.backUrl,
     caPath: tls.caPath,
     ca: tls.ca,
-    registerApp: (app) => emulator.apps.set(app.clientId, app),
+    registerApp: (app) => emulator.register(app),
+    assignAppRole: (clientId, { tenantId, oid, role }) => {
+      const target = emulator.roleAssignment(clientId, tenantId, oid, role);
+      if ("error" in target) throw new Error(`assigning the app role ${role} failed: ${target.error}`);
+      emulator.roleAssignments.assign(clientId, target.account, target.appRole);
+    },
     marketplaceUrl: `${emulator.frontUrl}${MARKETPLACE_PAGES_PATH}`,
     marketplaceApiUrl: marketplace.apiUrl,
     registerTechnicalConfiguration: (configuration) => {

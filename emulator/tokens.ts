@@ -56,9 +56,11 @@ export type IdTokenInput = {
   nonce?: string;
   scopes: string[];
   authTime: number;
+  /** The values of the app roles assigned to the account in its tenant; none: no `roles` claim. */
+  roles?: string[];
 };
 
-export function idTokenClaims({ issuerBase, clientId, account, nonce, scopes, authTime }: IdTokenInput) {
+export function idTokenClaims({ issuerBase, clientId, account, nonce, scopes, authTime, roles }: IdTokenInput) {
   const now = Math.floor(Date.now() / 1000);
   const personal = account.tenantId === PERSONAL_ACCOUNTS_TENANT;
   return {
@@ -77,6 +79,7 @@ export function idTokenClaims({ issuerBase, clientId, account, nonce, scopes, au
     oid: account.oid,
     tid: account.tenantId,
     ...(account.wids.length ? { wids: account.wids } : {}),
+    ...(roles?.length ? { roles } : {}),
     ...(account.homeTenantId ? { idp: `https://sts.windows.net/${account.homeTenantId}/`, acct: 1 } : {}),
     ...(personal ? { idp: PERSONAL_ACCOUNTS_TENANT } : {}),
     uti: randomBytes(16).toString("base64url"),

@@ -195,6 +195,10 @@ const schema = z
     ).default("false"),
     /** Days an ended tenant's data is kept after the marketplace cancels its subscription. */
     MARKETPLACE_DATA_RETENTION_DAYS: optional(integer(1, 3650)).default(90),
+    /** The ISV's own Entra tenant, whose people with the Operator app role run the operator console. */
+    OPERATOR_TENANT_ID: optional(z.uuid({ error: "expected your publisher tenant's id (a GUID)" })),
+    /** How long an operator's sign-in lasts before the console asks again (and reads the roles again). */
+    OPERATOR_SESSION_MINUTES: optional(integer(5, 480)).default(30),
     /** The cron route's bearer secret (/api/jobs/run); Vercel Cron sends it as CRON_SECRET does. */
     CRON_SECRET: optional(
       z.string().min(16, "expected a random secret of at least 16 characters (openssl rand -hex 32)"),
@@ -326,6 +330,8 @@ export type Config = {
   marketplaceBeneficiaryAdminsMayActivate: boolean;
   /** MARKETPLACE_DATA_RETENTION_DAYS */
   marketplaceDataRetentionDays: number;
+  /** The operator console: null when no publisher tenant is configured (the console is off). */
+  operators: { tenantId: string; sessionMinutes: number } | null;
   jobs: {
     /** CRON_SECRET: the cron route answers 404 without it. */
     cronSecret?: string;
@@ -428,6 +434,12 @@ export function parseConfig(env: Env): Config {
     marketplace: marketplaceConfigOf(parsed),
     marketplaceBeneficiaryAdminsMayActivate: parsed.MARKETPLACE_BENEFICIARY_ADMINS_MAY_ACTIVATE === "true",
     marketplaceDataRetentionDays: parsed.MARKETPLACE_DATA_RETENTION_DAYS,
+    // The console's people come from the publisher's tenant: OPERATOR_TENANT_ID, else the
+    // marketplace's (MARKETPLACE_TENANT_ID, the same tenant in most setups).
+    operators: (() => {
+      const tenantId = parsed.OPERATOR_TENANT_ID ?? parsed.MARKETPLACE_TENANT_ID;
+      return tenantId ? { tenantId: tenantId.toLowerCase(), sessionMinutes: parsed.OPERATOR_SESSION_MINUTES } : null;
+    })(),
     // Vercel runs functions, not a long-running process: its jobs come through Vercel Cron.
     jobs: { cronSecret: parsed.CRON_SECRET, worker: (parsed.JOB_WORKER ?? (parsed.VERCEL ? "off" : "on")) === "on" },
     marketplaceEmulatorUrl: parsed.MARKETPLACE_EMULATOR_URL,

@@ -1,7 +1,7 @@
 // npm run entra:register -- --url https://app.example.com [--name "..."] [--personal-accounts] [--dry-run]
 // Creates the app's multi-tenant Microsoft Entra app registration with the Azure CLI (`az`, signed
-// in to your own tenant) from lib/entra/app-registration.ts, adds a client secret and the service
-// principal, and prints the variables to paste. The secret is printed once, to stdout: it is never
+// in to your own tenant) from lib/entra/app-registration.ts, with the app roles of the operator
+// console, adds a client secret and the service principal, and prints the variables to paste. The secret is printed once, to stdout: it is never
 // written to a file. --dry-run prints the registration and the az commands, and runs none.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -11,10 +11,12 @@ import { parseArgs } from "node:util";
 import { brand } from "../lib/brand";
 import { ConfigError } from "../lib/config";
 import {
+  type AppRole,
   type ApplicationManifest,
   InvalidAppUrlError,
   appRegistrationEnvironment,
   appRegistrationManifest,
+  mergeAppRoles,
 } from "../lib/entra/app-registration";
 
 const USAGE =
@@ -75,7 +77,9 @@ try {
 // of use URLs in `info`, which az has no flags for) is PATCHed right after through
 // Microsoft Graph, in one request: Graph refuses the personal-account audience unless
 // api.requestedAccessTokenVersion is 2 (apiApplication resource type), which az cannot set.
-const { web, requiredResourceAccess, optionalClaims, ...patch } = manifest;
+// The PATCH carries the app roles too, added to those the app already has (az updates an app of
+// the same display name): Graph refuses a PATCH that drops an enabled role (mergeAppRoles).
+const { web, requiredResourceAccess, optionalClaims, appRoles, ...patch } = manifest;
 const CREATE_AUDIENCE = "AzureADMultipleOrgs";
 /** A client secret's lifetime: sign-in stops the day it expires, so the output says when. */
 const SECRET_YEARS = 1;
@@ -96,6 +100,7 @@ function azCommands(at: (file: string) => string, appId: string) {
       ...["--required-resource-accesses", `@${at(FILES.requiredResourceAccess)}`],
       ...["--optional-claims", `@${at(FILES.optionalClaims)}`],
     ],
+    show: ["ad", "app", "show", "--id", appId],
     patch: [
       ...["rest", "--method", "PATCH", "--uri", `https://graph.microsoft.com/v1.0/applications(appId='${appId}')`],
       ...["--headers", "Content-Type=application/json", "--body", `@${at(FILES.patch)}`],
@@ -120,10 +125,12 @@ if (options["dry-run"]) {
       "The az commands (not run: --dry-run). The JSON files hold the manifest's pieces:",
       `  ${FILES.requiredResourceAccess}: requiredResourceAccess`,
       `  ${FILES.optionalClaims}: optionalClaims`,
-      `  ${FILES.patch}: ${JSON.stringify(patch)}`,
+      `  ${FILES.patch}: ${JSON.stringify({ ...patch, appRoles })}`,
+      "  (appRoles: those az ad app show lists first, then the app's own where their id and value are free)",
       "",
       commandLine(["account", "show"]),
       commandLine(commands.create),
+      commandLine(commands.show),
       commandLine(commands.patch),
       commandLine(commands.secret),
       commandLine(commands.servicePrincipal),
@@ -212,7 +219,6 @@ let failure: unknown;
 try {
   await writeFile(at(FILES.requiredResourceAccess), JSON.stringify(requiredResourceAccess), { mode: 0o600 });
   await writeFile(at(FILES.optionalClaims), JSON.stringify(optionalClaims), { mode: 0o600 });
-  await writeFile(at(FILES.patch), JSON.stringify(patch), { mode: 0o600 });
 
   const created = await az(azCommands(at, "").create);
   appId = parsed<{ appId?: string }>(created.stdout, "ad app create").appId ?? "";
@@ -222,6 +228,9 @@ try {
     console.error(`An app named "${displayName}" existed already (${appId}): az updated it, and adds a secret to it.`);
   }
   const commands = azCommands(at, appId);
+  const existing = parsed<{ appRoles?: AppRole[] }>((await az(commands.show)).stdout, "ad app show").appRoles ?? [];
+  const roles = mergeAppRoles(existing, appRoles);
+  await writeFile(at(FILES.patch), JSON.stringify({ ...patch, appRoles: roles }), { mode: 0o600 });
   await az(commands.patch);
   secret = parsed<{ password?: string }>((await az(commands.secret)).stdout, "ad app credential reset").password ?? "";
   if (!secret) throw new AzError("az ad app credential reset answered without a password");
@@ -265,6 +274,9 @@ console.info(
     "   user consent to them.",
     `4. The consent screen links to ${manifest.info.privacyStatementUrl} and ${manifest.info.termsOfServiceUrl}:`,
     "   replace the template text of app/privacy and app/terms with your own before customers see them.",
+    `5. The operator console is for the people you assign an operator role (${appRoles.map((role) => role.value).join(", ")}):`,
+    `   Enterprise applications → ${displayName} → Users and groups → Add user/group, in your own tenant.`,
+    "   The role is in their ID token from their next sign-in.",
   ].join("\n"),
 );
 if (servicePrincipalError) {

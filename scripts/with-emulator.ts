@@ -1,19 +1,27 @@
 // tsx scripts/with-emulator.ts <command...>   (npm run dev uses it)
 // Runs <command> (next dev) with Microsoft Entra ID configured: the app registration
 // in the environment or .env files when there is one, else the local Entra ID emulator, started
-// here and stopped with the command. "Runs with no Azure account." With the emulator comes its
-// local marketplace, unless a MARKETPLACE_* variable is set: the fulfillment app and the offer's
-// technical configuration are registered there and the app pointed at it ("no Partner Center").
+// here and stopped with the command. "Runs with no Azure account." The emulator's app has the
+// operator roles, and Pat of the publisher tenant holds Operator: a demo operator out of the box.
+// With the emulator comes its local marketplace, unless a MARKETPLACE_* variable is set: the
+// fulfillment app and the offer's technical configuration are registered there and the app
+// pointed at it ("no Partner Center").
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nextEnv from "@next/env";
-import { PUBLISHER_TENANT_ID } from "../emulator/directory";
+import { DEMO_OPERATOR, PUBLISHER_TENANT_ID } from "../emulator/directory";
 import { startEmulator, type RunningEmulator } from "../emulator/server";
 import { LOCAL_EMULATOR_CLIENT_ID } from "../lib/config";
 import { LOCAL_MARKETPLACE_CLIENT_ID } from "../lib/marketplace/config";
-import { APPLICATION_PERMISSIONS, DELEGATED_SCOPES, redirectUris } from "../lib/entra/app-registration";
+import {
+  APPLICATION_PERMISSIONS,
+  DELEGATED_SCOPES,
+  OPERATOR_ROLE,
+  appRoles,
+  redirectUris,
+} from "../lib/entra/app-registration";
 const stateDir = path.join(process.env.ENTRA_EMULATOR_DIR || ".data/entra-emulator");
 
 const command = process.argv.slice(2);
@@ -78,7 +86,9 @@ if (configured.length > 0) {
       redirectUris: redirectUris(appUrl),
       delegatedPermissions: [...DELEGATED_SCOPES],
       applicationPermissions: [...APPLICATION_PERMISSIONS],
+      appRoles: appRoles(),
     });
+    emulator.assignAppRole(LOCAL_EMULATOR_CLIENT_ID, { ...DEMO_OPERATOR, role: OPERATOR_ROLE.value });
     Object.assign(env, {
       ENTRA_EMULATOR: "1",
       AUTH_MICROSOFT_ENTRA_ID_ID: LOCAL_EMULATOR_CLIENT_ID,
@@ -95,7 +105,8 @@ if (configured.length > 0) {
       `Local Microsoft Entra ID emulator (no Azure account needed):\n` +
         `  sign-in pages  ${emulator.frontUrl}\n` +
         `  issuer         ${emulator.backUrl}/{tenant}/v2.0\n` +
-        `  demo accounts  adele@contoso.com (admin), megan@contoso.com, ian@fabrikam.com (admin), ... see README`,
+        `  demo accounts  adele@contoso.com (admin), megan@contoso.com, ian@fabrikam.com (admin), ... see README\n` +
+        `  operator       pat@adatum.com (app role ${OPERATOR_ROLE.value}); lee@adatum.com has no role`,
     );
     const marketplaceSet = Object.keys(env).filter((name) => name.startsWith("MARKETPLACE_") && env[name]);
     if (marketplaceSet.length === 0) {

@@ -11,7 +11,8 @@ const TENANT = "4a1e9b5c-2f3d-4c8a-9e6b-1d2c3b4a5f60";
 
 // A stand-in for the Azure CLI: it writes each call (its arguments, and the content of every
 // @file argument, read while the file still exists) to $FAKE_AZ_LOG, one JSON line per call, and
-// answers as az does. $FAKE_AZ_FAIL names a call that fails as az fails ("account show").
+// answers as az does. $FAKE_AZ_FAIL names a call that fails as az fails ("account show");
+// $FAKE_AZ_APP_ROLES the app roles of an app az found already (JSON).
 const fakeAz = (node: string) => `#!${node}
 const fs = require("node:fs");
 const args = process.argv.slice(2);
@@ -27,6 +28,7 @@ if (call === process.env.FAKE_AZ_FAIL) {
 const answer = (body) => process.stdout.write(JSON.stringify(body, null, 2) + "\\n");
 if (call === "account show") answer({ tenantId: "${TENANT}", tenantDisplayName: "Contoso", user: { name: "adele@contoso.com" } });
 else if (call === "ad app create") answer({ appId: "${APP_ID}", id: "0f8fad5b-d9cb-469f-a165-70867728950e", displayName: args[4] });
+else if (call === "ad app show") answer({ appId: "${APP_ID}", appRoles: JSON.parse(process.env.FAKE_AZ_APP_ROLES || "[]") });
 else if (call === "rest") process.exit(0);
 else if (call === "ad app credential reset") {
   process.stderr.write("WARNING: The output includes credentials that you must protect.\\n");
@@ -64,13 +66,22 @@ function commandOf(call: Call): string {
 /** Runs the script with PATH = `pathDir` only (node is called by its path), and the calls az saw. */
 async function register(
   args: string[],
-  { pathDir = azDir, fail }: { pathDir?: string; fail?: string } = {},
+  { pathDir = azDir, fail, appRoles }: { pathDir?: string; fail?: string; appRoles?: unknown[] } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string; calls: Call[] }> {
   const log = path.join(work, `calls-${Math.random().toString(36).slice(2)}.jsonl`);
   const child = spawn(
     process.execPath,
     [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/register-entra-app.ts", ...args],
-    { env: { NODE_ENV: "test", PATH: pathDir, HOME: work, FAKE_AZ_LOG: log, ...(fail ? { FAKE_AZ_FAIL: fail } : {}) } },
+    {
+      env: {
+        NODE_ENV: "test",
+        PATH: pathDir,
+        HOME: work,
+        FAKE_AZ_LOG: log,
+        ...(fail ? { FAKE_AZ_FAIL: fail } : {}),
+        ...(appRoles ? { FAKE_AZ_APP_ROLES: JSON.stringify(appRoles) } : {}),
+      },
+    },
   );
   let stdout = "";
   let stderr = "";
@@ -106,6 +117,7 @@ describe.concurrent("scripts/register-entra-app.ts (npm run entra:register)", ()
     expect(calls.map(commandOf)).toEqual([
       "account show",
       "ad app create",
+      "ad app show",
       "rest",
       "ad app credential reset",
       "ad sp create",
@@ -140,7 +152,11 @@ describe.concurrent("scripts/register-entra-app.ts (npm run entra:register)", ()
       },
       groupMembershipClaims: "DirectoryRole",
       api: { requestedAccessTokenVersion: 2 },
+      appRoles: manifest.appRoles,
     });
+    // The operator console's roles, created with the registration.
+    expect(manifest.appRoles.map((role) => role.value)).toEqual(["Operator", "Operator.Read"]);
+    expect(valuesOf(callOf(calls, "ad app show"), "--id")).toEqual([APP_ID]);
 
     const secret = callOf(calls, "ad app credential reset");
     expect(valuesOf(secret, "--id")).toEqual([APP_ID]);
@@ -177,6 +193,28 @@ describe.concurrent("scripts/register-entra-app.ts (npm run entra:register)", ()
     expect(stdout).toContain("AUTH_URL=http://localhost:3000\nALLOW_PERSONAL_ACCOUNTS=true");
   });
 
+  it("updating an app az found keeps the roles it has and adds the operator roles (Graph refuses dropping one)", async () => {
+    const support = {
+      id: "d1c2b3a4-0000-4000-8000-000000000001",
+      value: "Support",
+      displayName: "Support",
+      description: "Added by hand in the portal",
+      allowedMemberTypes: ["User"],
+      isEnabled: true,
+    };
+    const { code, calls } = await register(["--url", "https://app.example.com"], {
+      appRoles: [{ ...support, origin: "Application" }],
+    });
+    expect(code).toBe(0);
+    const body = fileOf(callOf(calls, "rest"), "--body");
+    expect(body.appRoles.map((role: { value: string }) => role.value)).toEqual([
+      "Support",
+      "Operator",
+      "Operator.Read",
+    ]);
+    expect(body.appRoles[0]).toEqual(support); // as it was, without the read-only origin
+  });
+
   it("--dry-run prints the Graph application and the az commands, and calls az zero times", async () => {
     const { code, stdout, calls } = await register(["--url", "https://app.example.com", "--dry-run"]);
     expect(code).toBe(0);
@@ -189,6 +227,8 @@ describe.concurrent("scripts/register-entra-app.ts (npm run entra:register)", ()
     expect(stdout).toContain(JSON.stringify(manifest, null, 2));
     expect(stdout).toContain("az ad app create --display-name 'AppSource SaaS Starter' --sign-in-audience");
     expect(stdout).toContain("az ad sp create --id");
+    expect(stdout).toContain("az ad app show --id '<appId>'");
+    expect(stdout).toContain('"appRoles":[{"id":"192a4b2f-58d3-4c60-b2b4-1a1e3cfa17e3","value":"Operator"');
   });
 
   it("refuses a URL Entra would refuse, with exit 2, naming --url, before any az call", async () => {

@@ -1,15 +1,19 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEMO_OPERATOR, PUBLISHER_TENANT_ID } from "../emulator/directory";
+import { OPERATOR_ROLE } from "../lib/entra/app-registration";
+
+const printEnv = `console.log("ENV " + JSON.stringify(process.env))`;
 
 // What scripts/with-emulator.ts hands the command it runs (here: a script that prints its env).
 function launch(
   env: Record<string, string>,
+  script = printEnv,
 ): Promise<{ code: number | null; output: string; childEnv: Record<string, string> }> {
-  const printEnv = `console.log("ENV " + JSON.stringify(process.env))`;
   const child = spawn(
     process.execPath,
-    [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/with-emulator.ts", process.execPath, "-e", printEnv],
+    [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/with-emulator.ts", process.execPath, "-e", script],
     {
       env: {
         PATH: process.env.PATH,
@@ -45,6 +49,29 @@ describe("scripts/with-emulator.ts (npm run dev)", () => {
       NODE_EXTRA_CA_CERTS: expect.stringMatching(/ca\.pem$/),
     });
     expect(childEnv.AUTH_SECRET!.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("registers the app with the operator roles, and Pat of the publisher tenant holds Operator", async () => {
+    // The command asks the emulator, as a test would, through its control API (its CA is trusted).
+    const askEmulator = `
+      const { MICROSOFT_GRAPH_URL: base, AUTH_MICROSOFT_ENTRA_ID_ID: clientId } = process.env;
+      const get = (route) => fetch(base + "/_emulator/" + route, { headers: { "x-emulator-control": "1" } }).then((r) => r.json());
+      Promise.all([get("directory"), get("apps/" + clientId + "/role-assignments")]).then(([directory, assigned]) => {
+        const app = directory.apps.find((candidate) => candidate.clientId === clientId);
+        console.log("ROLES " + JSON.stringify({ defined: app.appRoles.map((role) => role.value), assigned }));
+      });`;
+    const { code, output } = await launch({ PORT: "3998" }, askEmulator);
+    expect(code).toBe(0);
+    const line = output.split("\n").find((candidate) => candidate.startsWith("ROLES "));
+    expect(JSON.parse(line?.slice(6) ?? "null")).toEqual({
+      defined: ["Operator", "Operator.Read"],
+      assigned: {
+        assignments: [
+          { tenantId: PUBLISHER_TENANT_ID, oid: DEMO_OPERATOR.oid, role: "Operator", appRoleId: OPERATOR_ROLE.id },
+        ],
+      },
+    });
+    expect(output).toContain("pat@adatum.com (app role Operator)");
   });
 
   it("never starts the emulator when Entra is configured, and passes the configuration through", async () => {

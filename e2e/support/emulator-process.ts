@@ -2,12 +2,13 @@
 // deployment sees Microsoft Entra ID: an issuer URL, a client id and secret, and a CA to trust.
 // And its local marketplace, as a deployment sees the commercial marketplace: a fulfillment app
 // (single-tenant, in the publisher tenant) and the offer's technical configuration naming the
-// app's landing page and webhook.
+// app's landing page and webhook. The sign-in app defines the operator roles, and Pat of the
+// publisher tenant holds Operator (e2e/support/app-roles.ts changes who holds what).
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
-import { PUBLISHER_TENANT_ID } from "../../emulator/directory";
-import { redirectUris } from "../../lib/entra/app-registration";
+import { DEMO_OPERATOR, PUBLISHER_TENANT_ID } from "../../emulator/directory";
+import { OPERATOR_ROLE, appRoles, redirectUris } from "../../lib/entra/app-registration";
 import { emulatorControl, emulatorDir } from "./emulator-control";
 import { stopProcess } from "./standalone-server";
 
@@ -52,13 +53,18 @@ export async function startEmulatorProcess(appPort: number, publicUrl: string): 
 
   const clientId = randomUUID();
   const secret = randomBytes(24).toString("base64url");
-  const registered = await emulatorControl(appPort)("apps", {
+  const control = emulatorControl(appPort);
+  const registered = await control("apps", {
     clientId,
     secret,
     displayName: "AppSource SaaS Starter (e2e)",
     redirectUris: redirectUris(publicUrl),
+    appRoles: appRoles(),
   });
   if (registered.status !== 200) throw new Error(`registering the app failed: ${JSON.stringify(registered.json)}`);
+  const operator = await control(`apps/${clientId}/role-assignments`, { ...DEMO_OPERATOR, role: OPERATOR_ROLE.value });
+  if (operator.status !== 200)
+    throw new Error(`assigning Pat the role Operator failed: ${JSON.stringify(operator.json)}`);
 
   const backUrl = `https://127.0.0.1:${appPort + 11}`;
   const marketplace = await registerFulfillmentApp(appPort, publicUrl.replace(/\/+$/, ""));

@@ -1,7 +1,8 @@
 // The control API for tests (back channel, JSON, /_emulator/...): read and change the directory,
-// register apps, revoke an app's service principal, rotate keys, ask for a misbehaviour. The
-// routes are documented in README.md ("The local Entra ID emulator").
+// register apps, assign their app roles, revoke an app's service principal, rotate keys, ask for
+// a misbehaviour. The routes are documented in README.md ("The local Entra ID emulator").
 import { randomBytes, randomUUID } from "node:crypto";
+import { parseAppRoles } from "../app-roles";
 import type { App } from "../consent";
 import { roles, type Account, type Tenant } from "../directory";
 import { HttpError } from "../http";
@@ -36,8 +37,14 @@ export async function control(
     const app = appSchema(body);
     if (app.tenantId && !emulator.directory.tenants.has(app.tenantId))
       return Response.json({ error: "tenantId: no such tenant in the directory" }, { status: 400 });
-    emulator.apps.set(app.clientId, app);
+    emulator.register(app);
     return Response.json({ clientId: app.clientId });
+  }
+  if ((match = route.match(/^(GET|POST) \/_emulator\/apps\/([^/]+)\/role-assignments$/))) {
+    return roleAssignments(emulator, match[1] === "GET" ? "list" : "assign", match[2]!, body);
+  }
+  if ((match = route.match(/^POST \/_emulator\/apps\/([^/]+)\/role-assignments\/remove$/))) {
+    return roleAssignments(emulator, "remove", match[1]!, body);
   }
   if (route === "POST /_emulator/tenants") {
     const tenant: Tenant = {
@@ -105,6 +112,40 @@ export async function control(
   return Response.json({ error: "unknown control route" }, { status: 404 });
 }
 
+/**
+ * An app's role assignments (its enterprise application's "Users and groups", in each tenant):
+ * GET lists them, POST assigns `role` (its value) to the account `tenantId`/`oid`, POST .../remove
+ * takes it away. Both answer 400 for a role the app does not define or an unknown account.
+ */
+function roleAssignments(
+  emulator: Emulator,
+  action: "list" | "assign" | "remove",
+  clientId: string,
+  body: Record<string, unknown>,
+): Response {
+  const app = emulator.apps.get(clientId);
+  if (!app) return Response.json({ error: `no app ${clientId} is registered` }, { status: 404 });
+  if (action === "list") {
+    return Response.json({ assignments: emulator.roleAssignments.list(clientId, app.appRoles ?? []) });
+  }
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  const role = text(body.role);
+  const target = emulator.roleAssignment(
+    clientId,
+    text(body.tenantId).toLowerCase(),
+    text(body.oid).toLowerCase(),
+    role,
+  );
+  if ("error" in target) return Response.json({ error: target.error }, { status: target.status });
+  const { account, appRole } = target;
+  const assignment = { tenantId: account.tenantId, oid: account.oid, role, appRoleId: appRole.id };
+  if (action === "remove") {
+    return Response.json({ ...assignment, removed: emulator.roleAssignments.remove(clientId, account, appRole) });
+  }
+  emulator.roleAssignments.assign(clientId, account, appRole);
+  return Response.json(assignment);
+}
+
 function appSchema(body: Record<string, unknown>): App {
   const list = (value: unknown, fallback: string[]) => (Array.isArray(value) ? value.map(String) : fallback);
   const clientId = String(body.clientId ?? "");
@@ -116,6 +157,8 @@ function appSchema(body: Record<string, unknown>): App {
   if (tenantId !== undefined && !GUID.test(tenantId)) {
     throw new HttpError(400, JSON.stringify({ error: "tenantId must be a GUID" }), "application/json");
   }
+  const appRoles = parseAppRoles(body.appRoles);
+  if (typeof appRoles === "string") throw new HttpError(400, JSON.stringify({ error: appRoles }), "application/json");
   return {
     clientId,
     secret: body.secret,
@@ -130,5 +173,6 @@ function appSchema(body: Record<string, unknown>): App {
     ]),
     applicationPermissions: list(body.applicationPermissions, ["Organization.Read.All"]),
     ...(tenantId ? { tenantId } : {}),
+    appRoles,
   };
 }

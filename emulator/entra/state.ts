@@ -1,6 +1,7 @@
-// The Entra ID face's state: the directory, the registered apps, consents, signing keys, and
-// what is under way (sign-in interactions, issued codes, refresh tokens). The endpoint modules
+// The Entra ID face's state: the directory, the registered apps, consents, app role
+// assignments, signing keys, and what is under way (sign-in interactions, issued codes, refresh tokens). The endpoint modules
 // beside this one take it as their first parameter; only the control API replaces it wholesale.
+import { RoleAssignmentStore, type AppRole } from "../app-roles";
 import { ConsentStore, type App } from "../consent";
 import { PERSONAL_ACCOUNTS_TENANT, seedDirectory, type Account, type Directory, type Tenant } from "../directory";
 import { aadsts, EntraFailure } from "../errors";
@@ -50,6 +51,7 @@ export class Emulator {
   directory: Directory = seedDirectory();
   readonly apps = new Map<string, App>();
   readonly consents = new ConsentStore();
+  readonly roleAssignments = new RoleAssignmentStore();
   readonly codes = new Map<string, IssuedCode>();
   readonly refreshTokens = new Map<string, RefreshGrant>();
   readonly interactions = new Map<string, Interaction>();
@@ -66,9 +68,14 @@ export class Emulator {
     readonly codeLifetimeMs: number,
   ) {}
 
-  /** Back to the seeded directory with nothing consented or under way; apps and keys stay. */
+  /**
+   * Back to the seeded directory with nothing consented or under way; apps, their role
+   * assignments (those of accounts the seed has) and keys stay: the launcher that registered the
+   * app assigned its demo roles once, at start.
+   */
   reset(): void {
     this.directory = seedDirectory();
+    this.roleAssignments.keepAccountsOf(this.directory);
     this.consents.reset();
     this.codes.clear();
     this.refreshTokens.clear();
@@ -106,6 +113,36 @@ export class Emulator {
       default:
         return accounts.filter((account) => account.tenantId === authority.tenant?.id);
     }
+  }
+
+  /** Registers an app, or registers it anew: then without the role assignments it had. */
+  register(app: App): void {
+    this.apps.set(app.clientId, app);
+    this.roleAssignments.forgetApp(app.clientId);
+  }
+
+  /**
+   * What an app role assignment names, or why it is refused: the app (404 when unknown), a role
+   * it defines, enabled and assignable to users, and an account of the tenant (400 otherwise).
+   */
+  roleAssignment(
+    clientId: string,
+    tenantId: string,
+    oid: string,
+    role: string,
+  ): { app: App; account: Account; appRole: AppRole } | { status: 400 | 404; error: string } {
+    const app = this.apps.get(clientId);
+    if (!app) return { status: 404, error: `no app ${clientId} is registered` };
+    const appRole = (app.appRoles ?? []).find((candidate) => candidate.value === role);
+    if (!appRole) return { status: 400, error: `role: the app defines no role "${role}"` };
+    if (!appRole.isEnabled || !appRole.allowedMemberTypes.includes("User"))
+      return { status: 400, error: `role: "${role}" is disabled or not assignable to users` };
+    // A single-tenant app has an enterprise application in its home tenant only.
+    if (app.tenantId && app.tenantId !== tenantId)
+      return { status: 400, error: `tenantId: the app is single-tenant, registered in ${app.tenantId}` };
+    const account = this.account(tenantId, oid);
+    if (!account) return { status: 400, error: "tenantId, oid: no such account in the directory" };
+    return { app, account, appRole };
   }
 
   account(tenantId: string, oid: string): Account | undefined {

@@ -167,6 +167,8 @@ async function userTokens(
         nonce,
         scopes: permissions,
         authTime,
+        // Read at every issue: a refreshed token shows an assignment made or removed since.
+        roles: emulator.roleAssignments.rolesClaim(app.clientId, app.appRoles ?? [], account),
       }),
       misbehaviour,
       accessToken,

@@ -6,6 +6,7 @@ import { config } from "../config";
 import { db } from "../db/client";
 import { SIGN_IN_SCOPE } from "../entra/app-registration";
 import { authorityBase } from "../entra/authority";
+import { admitOperator, takeOperatorSignIn } from "../operators/sign-in";
 import { judgeAdminSignIn } from "../tenants/admin-signup";
 import { readProgress, writeProgress } from "../tenants/admin-signup-http";
 import { learnOrganizationAtSignIn } from "../tenants/organization";
@@ -88,6 +89,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           console.warn(`[auth] ${error.message}`);
           return "/signin/error?error=invalid_token";
         }
+        // The operator console's sign-in: an operator session, never a customer's workspace.
+        if (await takeOperatorSignIn()) return admitOperator(identity);
         // An administrator signing in for the organization sign-up (proof 2): tid and role.
         const signup = await readProgress();
         if (signup?.stage === "admin-sign-in") await writeProgress(judgeAdminSignIn(signup, identity));
@@ -96,7 +99,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         const prisma = await db();
         const admission = await admitUser(
           prisma,
-          { tid: identity.tid, oid: identity.oid, name: identity.name, email: identity.email, source },
+          {
+            tid: identity.tid,
+            oid: identity.oid,
+            name: identity.name,
+            email: identity.email,
+            source,
+            channel: signup?.stage === "admin-sign-in" ? "ADMIN_SIGNUP" : "TRIAL",
+          },
           { days: trial.days, mode: trial.mode },
         );
         if (source) await clearSignupSource(); // recorded (or the tenant already had one): done with it

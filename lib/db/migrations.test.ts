@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readMigrations } from "./migrations";
+import { readMigrations, withoutOperatorClassRoundTrips } from "./migrations";
 
 describe("readMigrations", () => {
   it("lists migration folders in name (timestamp) order with their SQL", async () => {
@@ -46,5 +46,22 @@ describe("readMigrations", () => {
     const { migrationDirectories } = await readMigrations();
     expect(migrationDirectories.length).toBeGreaterThan(0);
     expect(migrationDirectories[0]?.path).toMatch(/^\d{14}_init$/);
+  });
+});
+
+describe("withoutOperatorClassRoundTrips", () => {
+  it("leaves out the drop and re-creation of an index with an operator class, and nothing else", () => {
+    const script = [
+      '-- DropIndex\nDROP INDEX "tenant_primary_domain_idx";',
+      '-- AlterTable\nALTER TABLE "tenant" ADD COLUMN "x" TEXT;',
+      '-- CreateIndex\nCREATE INDEX "tenant_primary_domain_idx" ON "tenant"("primary_domain" text_pattern_ops);',
+    ].join("\n\n");
+    expect(withoutOperatorClassRoundTrips(script)).toBe('-- AlterTable\nALTER TABLE "tenant" ADD COLUMN "x" TEXT;');
+    // A real drop, or a new index, stays.
+    expect(withoutOperatorClassRoundTrips('-- DropIndex\nDROP INDEX "a_idx";')).toBe(
+      '-- DropIndex\nDROP INDEX "a_idx";',
+    );
+    const created = '-- CreateIndex\nCREATE INDEX "b_idx" ON "t"("c" text_pattern_ops);';
+    expect(withoutOperatorClassRoundTrips(created)).toBe(created);
   });
 });

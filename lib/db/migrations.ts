@@ -63,6 +63,33 @@ export async function applyMigrations(
   });
 }
 
+/**
+ * Prisma's schema engine creates a B-tree index with an operator class (`ops: raw(...)`, e.g.
+ * text_pattern_ops for the operator console's domain prefix search) but does not read the class
+ * back, so every diff proposes dropping and re-creating that same index. Such pairs change
+ * nothing and are left out. (`npx prisma migrate dev` shows them too: delete them there.)
+ */
+export function withoutOperatorClassRoundTrips(script: string): string {
+  const blocks = script.split(/\n\n+/);
+  const recreated = new Set(
+    blocks
+      .map((block) => block.match(/^-- CreateIndex\nCREATE INDEX "([^"]+)" ON .* [a-z_]+_ops\);$/s)?.[1])
+      .filter((name): name is string => Boolean(name)),
+  );
+  const dropped = new Set(
+    blocks.map((block) => block.match(/^-- DropIndex\nDROP INDEX "([^"]+)";$/)?.[1]).filter(Boolean),
+  );
+  return blocks
+    .filter((block) => {
+      const name =
+        block.match(/^-- CreateIndex\nCREATE INDEX "([^"]+)"/)?.[1] ??
+        block.match(/^-- DropIndex\nDROP INDEX "([^"]+)"/)?.[1];
+      return !(name && recreated.has(name) && dropped.has(name));
+    })
+    .join("\n\n")
+    .trim();
+}
+
 /** The SQL that turns `from` into what schema.prisma describes; empty when they agree. */
 async function diffToSchema(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
@@ -79,7 +106,7 @@ async function diffToSchema(
       filters: noFilters,
     });
     // The engine prints a comment instead of SQL when there is nothing to do.
-    const script = (result.stdout ?? "").trim();
+    const script = withoutOperatorClassRoundTrips((result.stdout ?? "").trim());
     return script === "" || /^-- This is an empty migration\.?$/.test(script) ? "" : `${script}\n`;
   });
 }

@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
+  type AppRole,
   InvalidAppUrlError,
+  OPERATOR_READ_ROLE,
+  OPERATOR_ROLE,
+  OPERATOR_ROLES,
   SIGN_IN_SCOPE,
   appBaseUrl,
   appRegistrationEnvironment,
   appRegistrationManifest,
   legalUrls,
+  mergeAppRoles,
   redirectUris,
 } from "./app-registration";
 
@@ -86,6 +91,34 @@ describe("appRegistrationManifest", () => {
     });
   });
 
+  it("defines the operator roles, for users only, enabled, with their fixed ids", () => {
+    expect(manifest("https://app.example.com").appRoles).toEqual([
+      {
+        id: "192a4b2f-58d3-4c60-b2b4-1a1e3cfa17e3",
+        value: "Operator",
+        displayName: "Operator",
+        description:
+          "Operators run every tenant from the operator console: approve, extend, activate, suspend, reinstate",
+        allowedMemberTypes: ["User"],
+        isEnabled: true,
+      },
+      {
+        id: "95e6c0e5-deeb-4157-8ea5-63aeb38a1cf8",
+        value: "Operator.Read",
+        displayName: "Operator (read-only)",
+        description: "Read-only access to the operator console",
+        allowedMemberTypes: ["User"],
+        isEnabled: true,
+      },
+    ]);
+    // The same with personal accounts: the roles are the publisher's, whoever else signs in.
+    expect(manifest("http://localhost:3000", true).appRoles.map(({ id, value }) => ({ id, value }))).toEqual([
+      OPERATOR_ROLE,
+      OPERATOR_READ_ROLE,
+    ]);
+    expect(OPERATOR_ROLES).toEqual(["Operator", "Operator.Read"]);
+  });
+
   it("accepts http:// only for localhost and 127.0.0.1, as Entra does", () => {
     expect(manifest("http://localhost:3000/").web.redirectUris[0]).toBe(
       "http://localhost:3000/api/auth/callback/microsoft-entra-id",
@@ -109,6 +142,38 @@ describe("appRegistrationManifest", () => {
     expect(refusal("https://*.example.com").message).toMatch(/not a wildcard/);
     expect(refusal("app.example.com").message).toMatch(/is not a URL/);
     expect(refusal(`https://${"a".repeat(230)}.com`).message).toMatch(/up to 256 characters/);
+  });
+});
+
+describe("mergeAppRoles (an update of an existing registration)", () => {
+  const ours = manifest("https://app.example.com").appRoles;
+  const theirs: AppRole = {
+    id: "d1c2b3a4-0000-4000-8000-000000000001",
+    value: "Support",
+    displayName: "Support",
+    description: "Added by hand in the portal",
+    allowedMemberTypes: ["User"],
+    isEnabled: true,
+  };
+
+  it("adds the operator roles to a registration that has none", () => {
+    expect(mergeAppRoles([])).toEqual(ours);
+  });
+
+  it("keeps every role it finds, enabled or not: Graph refuses removing an enabled role", () => {
+    const disabled = { ...theirs, id: "d1c2b3a4-0000-4000-8000-000000000002", value: "Old", isEnabled: false };
+    expect(mergeAppRoles([theirs, disabled])).toEqual([theirs, disabled, ...ours]);
+  });
+
+  it("adds a role only when neither its id nor its value is taken, and leaves the taken one as it is", () => {
+    const renamed = { ...ours[0]!, displayName: "Console operator", isEnabled: false };
+    const sameValue = { ...theirs, value: "Operator.Read" };
+    expect(mergeAppRoles([renamed, sameValue])).toEqual([renamed, sameValue]);
+    expect(mergeAppRoles(ours)).toEqual(ours);
+  });
+
+  it("leaves out origin, which Graph answers with and refuses in a PATCH", () => {
+    expect(mergeAppRoles([{ ...theirs, origin: "Application" }])[0]).toEqual(theirs);
   });
 });
 

@@ -37,6 +37,29 @@ const GRAPH_PERMISSION_IDS: Record<DelegatedScope | ApplicationPermission, strin
   "Organization.Read.All": "498476ce-e0fe-48b0-b801-37ba7e2685c6",
 };
 
+/**
+ * The app roles the app defines for its own publisher's staff: who may use the operator console.
+ * Entra puts an assigned role's `value` in the `roles` claim of the person's ID token ("Add app
+ * roles to your application and receive them in the token",
+ * https://learn.microsoft.com/entra/identity-platform/howto-add-app-roles-in-apps). The ids are
+ * fixed: an assignment names a role by its id, so a new id would be a new role nobody holds.
+ */
+export const OPERATOR_ROLE = { value: "Operator", id: "192a4b2f-58d3-4c60-b2b4-1a1e3cfa17e3" } as const;
+export const OPERATOR_READ_ROLE = { value: "Operator.Read", id: "95e6c0e5-deeb-4157-8ea5-63aeb38a1cf8" } as const;
+/** The values of the operator roles, as the `roles` claim carries them. */
+export const OPERATOR_ROLES = [OPERATOR_ROLE.value, OPERATOR_READ_ROLE.value] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+/** Microsoft Graph's `appRole` resource type, as the application's `appRoles` lists them. */
+export type AppRole = {
+  id: string;
+  value: string;
+  displayName: string;
+  description: string;
+  allowedMemberTypes: ("User" | "Application")[];
+  isEnabled: boolean;
+};
+
 /** Where Entra returns the sign-in: Auth.js's callback of the provider id `microsoft-entra-id`. */
 export const SIGN_IN_CALLBACK_PATH = "/api/auth/callback/microsoft-entra-id";
 /** Where Entra returns the admin consent of the organization sign-up (app/signup/callback). */
@@ -64,6 +87,7 @@ export type ApplicationManifest = {
   optionalClaims: { idToken: { name: string; essential: boolean }[] };
   groupMembershipClaims: "DirectoryRole";
   api: { requestedAccessTokenVersion: 2 };
+  appRoles: AppRole[];
 };
 
 /** A base URL Entra would refuse as the origin of a redirect URI, or that Auth.js would misread. */
@@ -151,6 +175,52 @@ export function requiredResourceAccess(): ApplicationManifest["requiredResourceA
 }
 
 /**
+ * The operator roles, assignable to users only (allowedMemberTypes ["User"]): people of the
+ * publisher's tenant, assigned in its enterprise application, never another app's identity.
+ */
+export function appRoles(): AppRole[] {
+  return [
+    {
+      id: OPERATOR_ROLE.id,
+      value: OPERATOR_ROLE.value,
+      displayName: "Operator",
+      description:
+        "Operators run every tenant from the operator console: approve, extend, activate, suspend, reinstate",
+      allowedMemberTypes: ["User"],
+      isEnabled: true,
+    },
+    {
+      id: OPERATOR_READ_ROLE.id,
+      value: OPERATOR_READ_ROLE.value,
+      displayName: "Operator (read-only)",
+      description: "Read-only access to the operator console",
+      allowedMemberTypes: ["User"],
+      isEnabled: true,
+    },
+  ];
+}
+
+/**
+ * The app roles of an existing registration once the app's own are added: Graph refuses a PATCH
+ * that drops an enabled role (appRole resource type, `isEnabled`: a role is disabled first, then
+ * removed), and the roles someone added or disabled by hand are theirs to keep. So every existing
+ * role stays as it is, and a role of `wanted` is added unless its id or its value is taken.
+ * `origin`, which Graph answers with, is left out: it "must not be included in any POST or PATCH".
+ */
+export function mergeAppRoles(existing: (AppRole & { origin?: string })[], wanted: AppRole[] = appRoles()): AppRole[] {
+  const kept = existing.map(({ id, value, displayName, description, allowedMemberTypes, isEnabled }) => ({
+    id,
+    value,
+    displayName,
+    description,
+    allowedMemberTypes,
+    isEnabled,
+  }));
+  const added = wanted.filter((role) => !kept.some((found) => found.id === role.id || found.value === role.value));
+  return [...kept, ...added];
+}
+
+/**
  * The Microsoft Graph `application` this app needs: a confidential web app any organization can
  * sign in to (and personal Microsoft accounts, when `personalAccounts`). Throws InvalidAppUrlError
  * for a base URL Entra would refuse.
@@ -184,6 +254,8 @@ export function appRegistrationManifest({
     // Required to be 2 when signInAudience includes personal accounts (apiApplication resource
     // type, requestedAccessTokenVersion); the app uses the v2.0 endpoints only, so always 2.
     api: { requestedAccessTokenVersion: 2 },
+    // Who may use the operator console: the `roles` claim of the ISV's own staff.
+    appRoles: appRoles(),
   };
 }
 

@@ -278,6 +278,8 @@ export type NewTenant = {
   source?: Record<string, string>;
   /** Partner-led trials: who to contact. */
   contact?: { name?: string; email?: string };
+  /** How the organization came (the operator console's sign-ups by channel). Default: the trial. */
+  channel?: "TRIAL" | "ADMIN_SIGNUP";
 };
 
 /** Inserts a new tenant row and, if this call made it, its audit event: the creations' shared step. */
@@ -331,6 +333,7 @@ export async function createTenantAtSignIn(
       signupSource: tenant.source ?? Prisma.DbNull,
       contactName: partnerLed ? (tenant.contact?.name ?? null) : null,
       contactEmail: partnerLed ? (tenant.contact?.email ?? null) : null,
+      signupChannel: tenant.channel ?? "TRIAL",
     },
     name,
     actor,
@@ -362,6 +365,7 @@ export async function createTenantOnPurchase(
       displayName: tenant.displayName ?? null,
       status: TRANSITIONS.startSubscription.to,
       consentType: "USER",
+      signupChannel: "MARKETPLACE",
     },
     "startSubscription",
     actor,

@@ -16,6 +16,8 @@ export type Signup = {
   email?: string;
   /** AppSource's and campaigns' query parameters (source, utm_*), already validated. */
   source?: Record<string, string>;
+  /** The admin sign-up's administrator signing in (a new organization counts as its sign-up). */
+  channel?: "TRIAL" | "ADMIN_SIGNUP";
 };
 
 export type TrialSettings = { days: number; mode: TrialMode; now?: Date };
@@ -41,6 +43,7 @@ export async function admitUser(prisma: Database, signup: Signup, settings: Tria
         displayName: personal ? (signup.name ?? signup.email ?? null) : null,
         source: signup.source,
         contact: { name: signup.name, email: signup.email },
+        channel: signup.channel,
       },
       actor,
       { ...settings, now },
