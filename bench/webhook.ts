@@ -85,8 +85,8 @@ export async function measureWebhook(
       );
       await db.query(
         `INSERT INTO subscription (id, tenant_id, offer_id, plan_id, status, purchaser_tenant_id, beneficiary_tenant_id, updated_at)
-         VALUES ($1, $2, 'saas-starter', 'team-monthly', 'SUBSCRIBED', $2, $2, now())`,
-        [bought.subscriptionId, buyer.tenantId],
+         VALUES ($1, $2::uuid, 'saas-starter', 'team-monthly', 'SUBSCRIBED', $3, $3, now())`,
+        [bought.subscriptionId, buyer.tenantId, buyer.tenantId],
       );
       // Microsoft suspends it: one notification, held until the measurement delivers it.
       const suspended = (

@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startAppServer, type AppServer } from "./support/app-server";
 import { expectNoAxeViolations } from "./support/axe";
+import { FORGERIES } from "../emulator/marketplace/webhook-token";
 import { emulatorControl } from "./support/emulator-control";
 import { signInAtLanding } from "./support/marketplace";
 
@@ -175,21 +176,6 @@ test("a Contoso subscription's whole life: seats, a refused change, suspension, 
     ]),
   );
 });
-
-const FORGERIES = [
-  "none",
-  "bad-signature",
-  "unpublished-key",
-  "alg-none",
-  "hs256",
-  "embedded-jwk",
-  "wrong-tenant",
-  "wrong-audience",
-  "wrong-caller",
-  "wrong-issuer",
-  "expired",
-  "not-yet-valid",
-];
 
 test("forged webhook calls are refused with 401 and change nothing; a repeat, even two at once, is applied once", async ({
   browser,

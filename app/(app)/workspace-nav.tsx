@@ -1,8 +1,8 @@
 "use client";
 // The workspace's navigation. On phones it folds into a "Menu" disclosure (no script needed to
 // open it); the current page is marked for screen readers (aria-current).
-import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { NavLinks } from "../nav-links";
 
 const PAGES = [
   { href: "/dashboard", label: "Overview" },
@@ -13,24 +13,6 @@ const PAGES = [
   { href: "/plan", label: "Plan" },
 ] as const;
 
-function Links({ current }: { current: string }) {
-  return (
-    <ul className="flex flex-col gap-1 md:flex-row">
-      {PAGES.map((page) => (
-        <li key={page.href}>
-          <Link
-            href={page.href}
-            aria-current={current === page.href ? "page" : undefined}
-            className="block rounded px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-brand/10 aria-[current=page]:text-brand-dark"
-          >
-            {page.label}
-          </Link>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 export function WorkspaceNav() {
   const current = usePathname();
   return (
@@ -40,10 +22,10 @@ export function WorkspaceNav() {
         <summary className="cursor-pointer rounded px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
           Menu
         </summary>
-        <Links current={current} />
+        <NavLinks pages={PAGES} current={current} />
       </details>
       <div className="hidden md:block">
-        <Links current={current} />
+        <NavLinks pages={PAGES} current={current} />
       </div>
     </nav>
   );

@@ -2,6 +2,7 @@
 // in keyset pages (occurred_at, id), as the tenant list pages.
 import { Prisma } from "../db/generated/client";
 import type { Database } from "../db/client";
+import { decodeCursor, encodeCursor } from "./cursor";
 import type { OperatorAccess } from "./gate";
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -27,17 +28,6 @@ export type AuditRow = {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function readCursor(after: string | undefined): { at: Date; id: string } | null {
-  if (!after) return null;
-  try {
-    const [at, id] = JSON.parse(Buffer.from(after, "base64url").toString("utf8")) as [unknown, unknown];
-    if (typeof at !== "string" || Number.isNaN(Date.parse(at)) || typeof id !== "string" || !GUID.test(id)) return null;
-    return { at: new Date(at), id };
-  } catch {
-    return null;
-  }
-}
-
 export async function auditLog(
   prisma: Database,
   _access: OperatorAccess,
@@ -51,8 +41,8 @@ export async function auditLog(
   if (query.actor) where.push(Prisma.sql`e.actor = ${query.actor.slice(0, 200)}`);
   if (query.from) where.push(Prisma.sql`e.occurred_at >= ${query.from}`);
   if (query.to) where.push(Prisma.sql`e.occurred_at < ${query.to}`);
-  const cursor = readCursor(query.after);
-  if (cursor) where.push(Prisma.sql`(e.occurred_at, e.id) < (${cursor.at}, ${cursor.id}::uuid)`);
+  const cursor = decodeCursor(query.after);
+  if (cursor?.key) where.push(Prisma.sql`(e.occurred_at, e.id) < (${cursor.key}, ${cursor.id}::uuid)`);
   const whereSql = where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty;
   const rows = await prisma.$queryRaw<AuditRow[]>`
     SELECT e.id::text AS id, e.tenant_id::text AS "tenantId", t.display_name AS "tenantName", e.actor, e.type,
@@ -64,9 +54,6 @@ export async function auditLog(
   const last = page.at(-1);
   return {
     rows: page,
-    next:
-      rows.length > pageSize && last
-        ? Buffer.from(JSON.stringify([last.occurredAt.toISOString(), last.id])).toString("base64url")
-        : null,
+    next: rows.length > pageSize && last ? encodeCursor(last.occurredAt, last.id) : null,
   };
 }

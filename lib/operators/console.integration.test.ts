@@ -175,9 +175,19 @@ describe.each(databaseTargets)("the operator console's data on $name", (target) 
         createdAt: now,
       },
     });
+    await db.prisma.tenant.create({
+      data: { id: randomUUID(), status: "TRIAL", trialEndsAt: new Date(now.getTime() - DAY), createdAt: now },
+    });
     const after = await overview(db.prisma, operator(), now);
+    const count = (figures: typeof after, status: string) =>
+      figures.byStatus.find((row) => row.status === status)?.count ?? 0;
+    // The ended trial counts as EXPIRED (as the gate sees it), the running one as TRIAL.
+    expect(count(after, "EXPIRED") - count(before, "EXPIRED")).toBe(1);
+    expect(count(after, "TRIAL") - count(before, "TRIAL")).toBe(1);
+    expect(count(after, "ACTIVE") - count(before, "ACTIVE")).toBe(1);
     const today = (figures: typeof after) => figures.signupsPerDay.at(-1)!;
     expect(today(after).marketplace - today(before).marketplace).toBe(1);
+    expect(today(after).trial - today(before).trial).toBe(1);
     expect(today(after).admin - today(before).admin).toBe(1);
     expect(after.trialsEndingCount - before.trialsEndingCount).toBe(1);
     expect(after.signupsPerDay).toHaveLength(30);

@@ -4,6 +4,7 @@
 import { Prisma } from "../db/generated/client";
 import type { TenantStatus } from "../db/generated/enums";
 import type { Database } from "../db/client";
+import { decodeCursor, encodeCursor } from "./cursor";
 import type { OperatorAccess } from "./gate";
 
 export const PAGE_SIZE = 50;
@@ -32,22 +33,9 @@ export type TenantListRow = {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A cursor: the sort key and id of a page's last row, base64url JSON (opaque to people). */
+/** The cursor after `row` in the list sorted by `sort`. */
 export function cursorOf(row: TenantListRow, sort: SortOrder): string {
-  const key = sort === "created" ? row.createdAt.toISOString() : (row.trialEndsAt?.toISOString() ?? null);
-  return Buffer.from(JSON.stringify([key, row.id])).toString("base64url");
-}
-
-function readCursor(after: string | undefined): { key: Date | null; id: string } | null {
-  if (!after) return null;
-  try {
-    const [key, id] = JSON.parse(Buffer.from(after, "base64url").toString("utf8")) as [unknown, unknown];
-    if (typeof id !== "string" || !GUID.test(id)) return null;
-    if (key !== null && (typeof key !== "string" || Number.isNaN(Date.parse(key)))) return null;
-    return { key: key === null ? null : new Date(key), id };
-  } catch {
-    return null;
-  }
+  return encodeCursor(sort === "created" ? row.createdAt : row.trialEndsAt, row.id);
 }
 
 /** Escapes LIKE's wildcards in what a person typed. */
@@ -87,7 +75,7 @@ export async function listTenants(
 ): Promise<{ rows: TenantListRow[]; next: string | null }> {
   const sort = query.sort ?? "created";
   const where = conditions(query);
-  const cursor = readCursor(query.after);
+  const cursor = decodeCursor(query.after);
   let order: Prisma.Sql;
   if (sort === "created") {
     if (cursor?.key) where.push(Prisma.sql`(created_at, id) < (${cursor.key}, ${cursor.id}::uuid)`);

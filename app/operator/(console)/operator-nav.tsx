@@ -1,7 +1,7 @@
 "use client";
-// The console's navigation; the current page is marked for screen readers (aria-current).
-import Link from "next/link";
+// The console's navigation (its section's page marked current, e.g. Tenants on a tenant's page).
 import { usePathname } from "next/navigation";
+import { NavLinks } from "../../nav-links";
 
 const PAGES = [
   { href: "/operator", label: "Overview" },
@@ -14,19 +14,7 @@ export function OperatorNav() {
   const current = PAGES.filter((page) => path === page.href || path.startsWith(`${page.href}/`)).at(-1)?.href;
   return (
     <nav aria-label="Operator console" className="border-b border-slate-200 pb-2">
-      <ul className="flex flex-wrap gap-1">
-        {PAGES.map((page) => (
-          <li key={page.href}>
-            <Link
-              href={page.href}
-              aria-current={current === page.href ? "page" : undefined}
-              className="block rounded px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-brand/10 aria-[current=page]:text-brand-dark"
-            >
-              {page.label}
-            </Link>
-          </li>
-        ))}
-      </ul>
+      <NavLinks pages={PAGES} current={current} className="flex flex-wrap gap-1" />
     </nav>
   );
 }

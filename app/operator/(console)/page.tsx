@@ -3,7 +3,7 @@ import Link from "next/link";
 import { db } from "@/lib/db/client";
 import { marketplaceHealth } from "@/lib/marketplace/credential-check";
 import { requireOperator } from "@/lib/operators/access";
-import { overview } from "@/lib/operators/overview";
+import { recentOverview } from "@/lib/operators/overview";
 import { BarChart } from "./bar-chart";
 
 export const metadata: Metadata = { title: "Operator console" };
@@ -19,11 +19,12 @@ const date = (value: Date) => value.toLocaleDateString("en", { dateStyle: "mediu
 
 export default async function OverviewPage() {
   const access = await requireOperator();
-  const figures = await overview(await db(), access);
+  const figures = await recentOverview(await db(), access);
   const credential = marketplaceHealth();
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-semibold text-brand-dark">Overview</h1>
+      <p className="text-sm text-slate-600">Figures at most a minute old.</p>
 
       <section aria-labelledby="by-status" className="space-y-2">
         <h2 id="by-status" className="text-xl font-semibold">
