@@ -10,6 +10,7 @@ import {
   type MarketplaceConfig,
 } from "./marketplace/config";
 import { z } from "zod";
+import { GUID } from "./guid";
 
 /** A trimmed string that parses as a URL for which `test` holds. */
 function urlWhere(test: (url: URL) => boolean, message: string) {
@@ -28,8 +29,6 @@ const postgresUrl = urlWhere(
 function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const httpUrl = urlWhere(
   (url) => ["http:", "https:"].includes(url.protocol),

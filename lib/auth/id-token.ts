@@ -12,9 +12,9 @@ import {
   type JWTPayload,
 } from "jose";
 import { LRUCache } from "lru-cache";
+import { GUID } from "../guid";
 
 export const PERSONAL_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Allowed difference between our clock and the identity provider's (seconds). */
 const CLOCK_SKEW_S = 120;
 /** An ID token is redeemed right after it is issued; an old `iat` is a replay. */

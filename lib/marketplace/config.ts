@@ -9,6 +9,7 @@
 import { createPrivateKey } from "node:crypto";
 import { z } from "zod";
 import { ConfigError } from "../config-error";
+import { GUID } from "../guid";
 
 export const DEFAULT_MARKETPLACE_API_URL = "https://marketplaceapi.microsoft.com/api";
 
@@ -43,8 +44,6 @@ export type MarketplaceConfig = {
 function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const PRIVATE_KEY_BLOCK = /-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END \1?PRIVATE KEY-----/;
 

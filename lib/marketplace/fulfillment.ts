@@ -16,6 +16,7 @@ import {
   type Subscription,
 } from "./schemas";
 import { correlationOf, createTransport, type Answer, type CallOptions, type TransportOptions } from "./transport";
+import { GUID } from "../guid";
 
 // What callers import from here, wherever it now lives.
 export { API_VERSION, retryAfterMs, type CallOptions, type MarketplaceLogger, type RetryOptions } from "./transport";
@@ -34,7 +35,6 @@ export type OperationAccepted = {
   correlationId: string;
 };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Header-safe: visible ASCII and spaces, nothing that could end a header line. */
 const HEADER_SAFE = /^[\x20-\x7e]+$/;
 /** A purchase token is a few KB at most; anything larger is not one. */

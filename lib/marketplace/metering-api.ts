@@ -10,6 +10,7 @@ import { z } from "zod";
 import { MarketplaceBadRequest } from "./errors";
 import { openSet, optional } from "./schemas";
 import { correlationOf, createTransport, type CallOptions, type TransportOptions } from "./transport";
+import { GUID } from "../guid";
 
 /** Microsoft: a batch carries at most 25 usage events. */
 export const MAX_USAGE_BATCH = 25;
@@ -152,7 +153,6 @@ export type UsageQuery = {
   reconStatus?: string;
 };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ZONED = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 const HOUR_MS = 60 * 60 * 1000;
 

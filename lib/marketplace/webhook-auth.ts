@@ -24,6 +24,7 @@ import { LRUCache } from "lru-cache";
 import { authorityMetadata, v1AuthorityMetadata } from "../entra/authority";
 import type { MarketplaceConfig } from "./config";
 import { MARKETPLACE_RESOURCE_ID } from "./publisher-token";
+import { GUID } from "../guid";
 
 /**
  * The marketplace service's application id: the caller of every webhook call (`azp` / `appid`),
@@ -97,7 +98,6 @@ const MAX_AUTHORIZATION_CHARS = 16 * 1024;
 /** One compact JWS: three base64url parts (the last empty only for alg "none", refused below). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const KEY_HEADERS = ["jwk", "jku", "x5u", "x5c"] as const;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function refuse(reason: WebhookRefusal, detail: string): WebhookUnauthorized {
   return new WebhookUnauthorized(reason, detail);

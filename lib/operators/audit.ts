@@ -4,6 +4,7 @@ import { Prisma } from "../db/generated/client";
 import type { Database } from "../db/client";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { OperatorAccess } from "./gate";
+import { GUID } from "../guid";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -25,8 +26,6 @@ export type AuditRow = {
   detail: Record<string, unknown>;
   occurredAt: Date;
 };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function auditLog(
   prisma: Database,

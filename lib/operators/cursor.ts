@@ -1,6 +1,6 @@
 // The cursor of a keyset page: the last row's sort key and id, as base64url JSON. Opaque to
 // people; read back strictly (a cursor that is not ours is no cursor: the first page).
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { GUID } from "../guid";
 
 export function encodeCursor(key: Date | null, id: string): string {
   return Buffer.from(JSON.stringify([key?.toISOString() ?? null, id])).toString("base64url");

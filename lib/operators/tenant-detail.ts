@@ -1,6 +1,7 @@
 // One tenant, as the console shows it: the row, its status history, consent, subscriptions,
 // people and latest audit events.
 import type { Database } from "../db/client";
+import { PERSON_FIELDS } from "../tenants/queries";
 import type { OperatorAccess } from "./gate";
 
 /** The audit events that change a tenant's status (lib/tenants/lifecycle.ts TRANSITIONS). */
@@ -27,15 +28,7 @@ export async function tenantDetail(prisma: Database, _access: OperatorAccess, te
     prisma.auditEvent.findMany({ where: { tenantId }, orderBy: [{ occurredAt: "desc" }, { id: "desc" }], take: 20 }),
     prisma.user.findMany({
       where: { tenantId },
-      select: {
-        id: true,
-        displayName: true,
-        email: true,
-        role: true,
-        lastSignInAt: true,
-        suspendedAt: true,
-        seatAssignedAt: true,
-      },
+      select: PERSON_FIELDS,
       orderBy: [{ lastSignInAt: { sort: "desc", nulls: "last" } }],
       take: 100,
     }),

@@ -6,6 +6,7 @@ import type { TenantStatus } from "../db/generated/enums";
 import type { Database } from "../db/client";
 import { decodeCursor, encodeCursor } from "./cursor";
 import type { OperatorAccess } from "./gate";
+import { GUID } from "../guid";
 
 export const PAGE_SIZE = 50;
 export const STATUSES = ["PENDING", "TRIAL", "EXPIRED", "ACTIVE", "SUSPENDED", "ENDED"] as const;
@@ -30,8 +31,6 @@ export type TenantListRow = {
   trialEndsAt: Date | null;
   createdAt: Date;
 };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The cursor after `row` in the list sorted by `sort`. */
 export function cursorOf(row: TenantListRow, sort: SortOrder): string {

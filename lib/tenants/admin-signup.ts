@@ -17,12 +17,12 @@ import { createHash, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto"
 import { jwtVerify, SignJWT } from "jose";
 import type { Database } from "../db/client";
 import { PERSONAL_ACCOUNTS_TENANT } from "../auth/id-token";
+import { GUID } from "../guid";
 
 /** `__Host-` on https: Secure, Path=/, no Domain, so no subdomain can plant or read it. */
 export const adminSignupCookieName = (secure: boolean) =>
   secure ? "__Host-appsource.admin_signup" : "appsource.admin_signup";
 const LIFETIME_S = 15 * 60;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Directory roles that can grant tenant-wide consent (role template ids, as in `wids`). */
 export const CONSENT_ADMIN_ROLES = [

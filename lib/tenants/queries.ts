@@ -3,18 +3,21 @@
 import type { Database } from "../db/client";
 import type { TenantAccess } from "./gate";
 
+/** What a list of people shows: the Team page and the operator console's tenant page. */
+export const PERSON_FIELDS = {
+  id: true,
+  displayName: true,
+  email: true,
+  role: true,
+  lastSignInAt: true,
+  suspendedAt: true,
+  seatAssignedAt: true,
+} as const;
+
 export function listTenantUsers(prisma: Database, access: TenantAccess) {
   return prisma.user.findMany({
     where: { tenantId: access.tenantId },
-    select: {
-      id: true,
-      displayName: true,
-      email: true,
-      role: true,
-      lastSignInAt: true,
-      suspendedAt: true,
-      seatAssignedAt: true,
-    },
+    select: PERSON_FIELDS,
     orderBy: [{ role: "asc" }, { displayName: "asc" }],
     take: 200,
   });

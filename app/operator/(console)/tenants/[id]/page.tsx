@@ -7,10 +7,9 @@ import { mayAct } from "@/lib/operators/gate";
 import { tenantDetail } from "@/lib/operators/tenant-detail";
 import { effectiveStatus } from "@/lib/tenants/gate";
 import { ActionForm } from "./action-form";
+import { GUID } from "@/lib/guid";
 
 export const metadata: Metadata = { title: "Tenant · Operator console" };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const when = (value: Date | null | undefined) =>
   value ? value.toLocaleString("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "—";
