@@ -10,14 +10,34 @@ import { NextResponse, type NextRequest } from "next/server";
 import { RETURN_PARAMETERS, sameOriginTarget } from "./lib/auth/redirects";
 import { sessionCookie } from "./lib/auth/session";
 import { config as appConfig } from "./lib/config";
+import { databaseIsDown, REQUEST_PATH_HEADER } from "./lib/db/availability";
 import { appOrigin } from "./lib/public-url";
 import { contentSecurityPolicy, transportSecurityHeaders } from "./lib/security-headers";
+import { unavailablePage, unavailableResponseInit } from "./lib/unavailable-page";
+
+// Pages that never read the database: served while it is down. The home page reads it only for a
+// signed-in visitor (to offer the way back to the workspace).
+const PAGES_WITHOUT_DATABASE = new Set([
+  "/privacy",
+  "/terms",
+  "/signed-out",
+  "/signin/error",
+  "/signin/personal-account",
+]);
+
+function needsDatabase(request: NextRequest): boolean {
+  const { pathname } = request.nextUrl;
+  if (PAGES_WITHOUT_DATABASE.has(pathname)) return false;
+  return pathname !== "/" || request.cookies.has(sessionCookie().name);
+}
 
 function withSecurityHeaders(request: NextRequest, respond: (headers: Headers) => NextResponse): NextResponse {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const csp = contentSecurityPolicy(nonce, appConfig().nodeEnv === "development");
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
+  // Where this request was going, for a page that meets the database down (lib/db/outage-redirect.ts).
+  requestHeaders.set(REQUEST_PATH_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   requestHeaders.set("Content-Security-Policy", csp);
   const response = respond(requestHeaders);
   response.headers.set("Content-Security-Policy", csp);
@@ -58,6 +78,11 @@ export function proxy(request: NextRequest): NextResponse {
 
   if (pathname.startsWith("/dashboard") && !request.cookies.has(sessionCookie().name)) {
     return NextResponse.redirect(new URL("/", appOrigin(request)));
+  }
+  // The database is down (lib/db/availability.ts): a page written for people, 503, at once.
+  if (needsDatabase(request) && databaseIsDown()) {
+    const page = unavailablePage(pathname + request.nextUrl.search);
+    return withSecurityHeaders(request, () => new NextResponse(page, unavailableResponseInit()));
   }
   return withSecurityHeaders(request, (headers) => NextResponse.next({ request: { headers } }));
 }

@@ -204,6 +204,8 @@ const schema = z
     ),
     /** Whether this server process runs the job queue's worker; default on, except on Vercel. */
     JOB_WORKER: optional(z.enum(["on", "off"], { error: 'expected "on" or "off"' })),
+    /** How long a stopping server lets its requests in flight finish (SIGTERM on scale-in and deploy). */
+    SHUTDOWN_GRACE_SECONDS: optional(integer(1, 300)).default(8),
     /** Set by scripts/with-emulator.ts: the local marketplace's purchase page, linked in development. */
     MARKETPLACE_EMULATOR_URL: optional(
       urlWhere(
@@ -337,6 +339,8 @@ export type Config = {
     /** JOB_WORKER: whether this process runs the queue's worker. */
     worker: boolean;
   };
+  /** SHUTDOWN_GRACE_SECONDS, in milliseconds: the bound of a graceful shutdown (lib/shutdown.ts). */
+  shutdownGraceMs: number;
   /** The local marketplace's purchase page (npm run dev only). */
   marketplaceEmulatorUrl?: string;
   /** AES-256-GCM key of the token cache. */
@@ -441,6 +445,7 @@ export function parseConfig(env: Env): Config {
     })(),
     // Vercel runs functions, not a long-running process: its jobs come through Vercel Cron.
     jobs: { cronSecret: parsed.CRON_SECRET, worker: (parsed.JOB_WORKER ?? (parsed.VERCEL ? "off" : "on")) === "on" },
+    shutdownGraceMs: parsed.SHUTDOWN_GRACE_SECONDS * 1000,
     marketplaceEmulatorUrl: parsed.MARKETPLACE_EMULATOR_URL,
     tokenCacheKey: parsed.TOKEN_CACHE_KEY
       ? Buffer.from(parsed.TOKEN_CACHE_KEY, "base64")

@@ -4,6 +4,7 @@
 // With the marketplace configured it also carries the fulfillment credential's last outcome
 // (lib/marketplace/credential-check.ts). That never makes the answer 503: a refused secret is the
 // operator's to fix, and taking the instances out of the load balancer would also stop the trials.
+import { markDatabaseDown, markDatabaseUp } from "./db/availability";
 import { db } from "./db/client";
 import { marketplaceHealth, type CredentialHealth } from "./marketplace/credential-check";
 
@@ -31,9 +32,11 @@ export async function checkHealth(
   });
   try {
     await Promise.race([ping(), deadline]);
+    markDatabaseUp();
     return { httpStatus: 200, report: { status: "ok", checks: { database: "up", ...extra } } };
   } catch (error) {
     console.warn(`[health] database check failed: ${(error as Error).message}`);
+    markDatabaseDown();
     return { httpStatus: 503, report: { status: "unavailable", checks: { database: "down", ...extra } } };
   } finally {
     clearTimeout(timer);

@@ -1,9 +1,10 @@
 // What the server does once at start, before the first request (called from instrumentation.ts).
 import { ConfigError, config } from "./config";
-import { db } from "./db/client";
+import { closeDatabase, db } from "./db/client";
 import { pendingMigrations } from "./db/migrations";
-import { startJobWorker } from "./jobs/queue";
+import { startJobWorker, stopJobWorker } from "./jobs/queue";
 import { checkFulfillmentCredential } from "./marketplace/credential-check";
+import { installGracefulShutdown } from "./shutdown";
 
 export async function startServer(): Promise<void> {
   let settings;
@@ -16,6 +17,12 @@ export async function startServer(): Promise<void> {
       process.exit(1);
     }
     throw error;
+  }
+
+  // SIGTERM (scale-in, deploy): requests in flight finish, jobs stop, the pool closes, exit 0.
+  // Production only: `next dev` restarts its own workers.
+  if (settings.nodeEnv === "production") {
+    installGracefulShutdown({ stopJobs: stopJobWorker, closeDatabase, graceMs: settings.shutdownGraceMs });
   }
 
   // Open the database now (creating and migrating the embedded one on first start), so the

@@ -6,6 +6,7 @@ import { newState, rememberState } from "@/lib/tenants/admin-signup";
 import { ADMIN_CONSENT_CALLBACK_PATH } from "@/lib/entra/app-registration";
 import { appOrigin } from "@/lib/public-url";
 import { writeProgress } from "@/lib/tenants/admin-signup-http";
+import { answerUnavailable } from "@/lib/db/outage-redirect";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
  * "Sign up your organization (admin)": to Entra's admin consent endpoint, with a state bound to
  * this browser by a signed, short-lived, HttpOnly cookie, and remembered on the server for one use.
  */
-export async function GET(request: Request): Promise<Response> {
+async function startSignup(request: Request): Promise<Response> {
   const state = newState();
   await rememberState(await db(), state);
   await writeProgress({ stage: "consent", state });
@@ -28,3 +29,6 @@ export async function GET(request: Request): Promise<Response> {
   }).toString();
   redirect(target.toString());
 }
+
+// The database unreachable: the "temporarily unavailable" page (503), the sign-up to start again.
+export const GET = (request: Request) => answerUnavailable(() => startSignup(request), { path: "/signup" });

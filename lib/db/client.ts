@@ -2,6 +2,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import { config } from "../config";
+import { setDatabaseProbe } from "./availability";
 import { openConnection, createPool, type DatabaseConfig } from "./connection";
 import { PrismaClient } from "./generated/client";
 
@@ -40,6 +41,12 @@ export async function dbPool(): Promise<pg.Pool> {
   return (await globalForDb.appDatabase!).pool;
 }
 
+// How proxy.ts learns that a database it saw down answers again (lib/db/availability.ts).
+setDatabaseProbe(async () => {
+  const prisma = await db();
+  await prisma.$queryRaw`SELECT 1`;
+});
+
 /** The database client. The first call connects (and starts the embedded database). */
 export async function db(): Promise<PrismaClient> {
   if (!globalForDb.appDatabase) {
@@ -51,4 +58,12 @@ export async function db(): Promise<PrismaClient> {
     });
   }
   return (await globalForDb.appDatabase).prisma;
+}
+
+/** Closes the process's client and pool (graceful shutdown); the next db() would open them again. */
+export async function closeDatabase(): Promise<void> {
+  const opening = globalForDb.appDatabase;
+  globalForDb.appDatabase = undefined;
+  const opened = await opening?.catch(() => undefined);
+  await opened?.close();
 }

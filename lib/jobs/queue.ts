@@ -51,8 +51,8 @@ export function startJobWorker(): Promise<PgBoss> {
 }
 
 /** Stops the worker: running jobs finish first (graceful shutdown). */
-export async function stopJobWorker(): Promise<void> {
+export async function stopJobWorker(timeoutMs = 20_000): Promise<void> {
   const boss = await shared.jobQueue?.catch(() => undefined);
   shared.jobQueue = undefined;
-  await boss?.stop({ graceful: true, wait: true, timeout: 20_000 });
+  await boss?.stop({ graceful: true, wait: true, timeout: timeoutMs });
 }

@@ -4,13 +4,14 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { config } from "../config";
 import { db } from "../db/client";
+import { readOrUnavailable } from "../db/outage-redirect";
 import { decideOperatorAccess, mayAct, type OperatorAccess, type OperatorDecision } from "./gate";
 import { findOperatorSession, operatorCookie } from "./session";
 
 export const currentOperator = cache(async (): Promise<OperatorDecision> => {
   const settings = config();
   const token = (await cookies()).get(operatorCookie(settings.auth.url).name)?.value;
-  const row = settings.operators ? await findOperatorSession(await db(), token) : null;
+  const row = settings.operators ? await readOrUnavailable(async () => findOperatorSession(await db(), token)) : null;
   return decideOperatorAccess(row, settings.operators?.tenantId ?? null);
 });
 

@@ -4,6 +4,8 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { findSession, sessionCookie } from "../auth/session";
 import { db } from "../db/client";
+import { isDatabaseUnavailable } from "../db/availability";
+import { readOrUnavailable, unavailableJson } from "../db/outage-redirect";
 import {
   decideAccess,
   pageFor,
@@ -16,13 +18,13 @@ import {
 /** This request's decision (asked once per request, however many components ask). */
 export const currentAccess = cache(async (): Promise<AccessDecision> => {
   const token = (await cookies()).get(sessionCookie().name)?.value;
-  return decideAccess(await findSession(await db(), token));
+  return decideAccess(await readOrUnavailable(async () => findSession(await db(), token)));
 });
 
 /** Who this request's session is, whatever the tenant's status (the marketplace landing page). */
 export const currentPerson = cache(async (): Promise<SignedInPerson | null> => {
   const token = (await cookies()).get(sessionCookie().name)?.value;
-  return signedInPerson(await findSession(await db(), token));
+  return signedInPerson(await readOrUnavailable(async () => findSession(await db(), token)));
 });
 
 /** For pages of the gated app: the access, or a redirect to the page written for the case. */
@@ -34,7 +36,14 @@ export async function requireTenantAccess(): Promise<TenantAccess> {
 
 /** For API routes: the access, or the JSON answer to send instead (401 signed out, 403 barred). */
 export async function apiTenantAccess(): Promise<TenantAccess | Response> {
-  const decision = await currentAccess();
+  let decision: AccessDecision;
+  try {
+    decision = await currentAccess();
+  } catch (error) {
+    // The database unreachable: 503 with Retry-After (lib/db/outage-redirect.ts), never a 500.
+    if (isDatabaseUnavailable(error)) return unavailableJson();
+    throw error;
+  }
   if (decision.kind === "allowed") return decision.access;
   return Response.json(
     { error: decision.kind },

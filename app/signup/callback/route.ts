@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { checkConsentCallback, consumeStateAtCallback } from "@/lib/tenants/admin-signup";
 import { clearProgress, readProgress, writeProgress } from "@/lib/tenants/admin-signup-http";
 import { logRefusedCallback } from "@/lib/tenants/admin-signup-log";
+import { answerUnavailable } from "@/lib/db/outage-redirect";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
  * gets the same answer, calls nobody and writes nothing about the claimed tenant (a log line
  * only); the app-only token (proof 4) waits for the administrator's own sign-in.
  */
-export async function GET(request: Request): Promise<Response> {
+async function consentCallback(request: Request): Promise<Response> {
   const query = new URL(request.url).searchParams;
   const progress = await readProgress();
   await clearProgress(); // single use, whatever happens next
@@ -24,3 +25,6 @@ export async function GET(request: Request): Promise<Response> {
   await writeProgress({ stage: "admin-sign-in", tenant: check.tenant, flow });
   redirect("/signup/verify");
 }
+
+// The database unreachable: the "temporarily unavailable" page (503), the sign-up to start again.
+export const GET = (request: Request) => answerUnavailable(() => consentCallback(request), { path: "/signup" });
