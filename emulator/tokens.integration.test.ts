@@ -160,6 +160,23 @@ describe("the token endpoint: client_credentials", () => {
     );
   });
 
+  it("counts each app's client credentials grants in /_emulator/stats, refused ones too", async () => {
+    const counted = async () =>
+      ((await (await control(emulator, "stats")).json()) as { clientCredentialRequests: Record<string, number> })
+        .clientCredentialRequests[testApp.clientId] ?? 0;
+    const before = await counted();
+    await exchange(
+      emulator,
+      await signIn(emulator, { username: "adele@contoso.com", consent: "accept-for-organization" }),
+    );
+    expect((await appOnly(seed.contoso)).status).toBe(200);
+    expect((await appOnly(seed.northwind)).status).toBe(400);
+    // Another grant, and a client that did not prove who it is, are not its grants.
+    const wrongSecret = { grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" };
+    expect((await redeem(emulator, { ...wrongSecret, client_secret: "wrong" }, seed.contoso)).status).toBe(401);
+    expect(await counted()).toBe(before + 2);
+  });
+
   it("works for MSAL Node from the tenant's authority, and fails with AADSTS700016 once the app is revoked", async () => {
     await signIn(emulator, { username: "adele@contoso.com", consent: "accept-for-organization" });
     const host = new URL(emulator.backUrl).host;

@@ -1,12 +1,13 @@
 // The control API for tests (back channel, JSON, /_emulator/...): read and change the directory,
 // register apps, assign their app roles, revoke an app's service principal, rotate keys, ask for
-// a misbehaviour. The routes are documented in README.md ("The local Entra ID emulator").
+// a misbehaviour or an outage. The routes are documented in README.md ("The local Entra ID emulator").
 import { randomBytes, randomUUID } from "node:crypto";
 import { parseAppRoles } from "../app-roles";
 import type { App } from "../consent";
 import { roles, type Account, type Tenant } from "../directory";
 import { HttpError } from "../http";
 import { misbehaviours, type Misbehaviour } from "../tokens";
+import { endpointFaults, isEndpointFault } from "./faults";
 import type { Emulator } from "./state";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -96,17 +97,35 @@ export async function control(
     });
   }
   if (route === "POST /_emulator/keys/rotate") {
-    return Response.json(await emulator.keys.rotate(Number(body.graceMs ?? emulator.keyGraceMs)));
+    // graceMs 0 is the abrupt rotation: the old key leaves the key set as the new one starts
+    // signing. Entra publishes the next key ahead and keeps the old one a while; an app must
+    // survive the worst case too.
+    const graceMs = Number(body.graceMs ?? emulator.keyGraceMs);
+    if (!Number.isFinite(graceMs) || graceMs < 0)
+      return Response.json({ error: "graceMs must be a number of milliseconds, 0 or more" }, { status: 400 });
+    return Response.json(await emulator.keys.rotate(graceMs));
   }
   if (route === "POST /_emulator/misbehave") {
     if (body.kind === "none") {
-      emulator.misbehaviour = undefined; // a test clears what it asked for and did not use
+      // A test clears what it asked for and did not use, and ends an outage.
+      emulator.misbehaviour = undefined;
+      emulator.fault = undefined;
       return Response.json({ ok: true });
     }
-    const kind = String(body.kind) as Misbehaviour;
-    if (!misbehaviours.includes(kind))
-      return Response.json({ error: `kind must be one of ${misbehaviours.join(", ")}` }, { status: 400 });
-    emulator.misbehaviour = { kind, delayMs: Number(body.delayMs ?? 30_000) };
+    const kind = String(body.kind);
+    const delayMs = Number(body.delayMs ?? 30_000);
+    if (isEndpointFault(kind)) {
+      const skip = Number(body.skip ?? 0);
+      if (!Number.isInteger(skip) || skip < 0)
+        return Response.json({ error: "skip must be a whole number, 0 or more" }, { status: 400 });
+      emulator.fault = { kind, delayMs, skip };
+      return Response.json({ ok: true });
+    }
+    if (!misbehaviours.includes(kind as Misbehaviour)) {
+      const kinds = [...misbehaviours, ...endpointFaults].join(", ");
+      return Response.json({ error: `kind must be one of ${kinds}` }, { status: 400 });
+    }
+    emulator.misbehaviour = { kind: kind as Misbehaviour, delayMs };
     return Response.json({ ok: true });
   }
   return Response.json({ error: "unknown control route" }, { status: 404 });

@@ -5,6 +5,7 @@ import * as pages from "../pages";
 import { adminConsent, authorize } from "./authorize";
 import { control } from "./control";
 import { discovery, discoveryV1, jwks } from "./discovery";
+import { faultyAnswer } from "./faults";
 import { graph, userinfo } from "./graph";
 import { chooseAccount, decide } from "./interaction";
 import { logout, sessionAccount, sessionCookie } from "./session";
@@ -65,13 +66,14 @@ export function backHandler(emulator: Emulator): Handler {
     let match: RegExpMatchArray | null;
     try {
       if (method === "GET" && (match = url.pathname.match(/^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/))) {
-        return Response.json(discovery(emulator, match[1]!));
+        const target = match[1]!.toLowerCase() === "common" ? "discovery-common" : "discovery-tenant";
+        return (await faultyAnswer(emulator, target, signal)) ?? Response.json(discovery(emulator, match[1]!));
       }
       if (method === "GET" && (match = url.pathname.match(/^\/([^/]+)\/\.well-known\/openid-configuration$/))) {
         return Response.json(discoveryV1(emulator, match[1]!));
       }
       if (method === "GET" && url.pathname.match(/^\/([^/]+)\/discovery(?:\/v2\.0)?\/keys$/)) {
-        return Response.json(jwks(emulator));
+        return (await faultyAnswer(emulator, "jwks", signal)) ?? Response.json(jwks(emulator));
       }
       if (method === "POST" && (match = url.pathname.match(/^\/([^/]+)\/oauth2\/v2\.0\/token$/))) {
         return token(emulator, match[1]!, new URLSearchParams(await readBody(request)), authorization, signal);

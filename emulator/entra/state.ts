@@ -7,6 +7,7 @@ import { PERSONAL_ACCOUNTS_TENANT, seedDirectory, type Account, type Directory, 
 import { aadsts, EntraFailure } from "../errors";
 import type { SigningKeys } from "../keys";
 import type { Misbehaviour } from "../tokens";
+import type { ActiveFault } from "./faults";
 
 const MULTIPLEXERS = ["common", "organizations", "consumers"] as const;
 type Multiplexer = (typeof MULTIPLEXERS)[number];
@@ -57,8 +58,19 @@ export class Emulator {
   readonly interactions = new Map<string, Interaction>();
   /** What a test asked the next token endpoint response to get wrong. */
   misbehaviour?: { kind: Misbehaviour; delayMs: number };
-  /** Requests served, for tests that count (e.g. how often a client fetched the key set). */
-  readonly stats = { jwksRequests: 0, tokenRequests: 0 };
+  /** An outage of discovery or the key set a test asked for, until it clears it (faults.ts). */
+  fault?: ActiveFault;
+  /**
+   * Requests served, for tests that count (e.g. how often a client fetched the key set, or how
+   * often each app asked for an app-only token: a cache shared by several servers asks once).
+   */
+  readonly stats = {
+    jwksRequests: 0,
+    tokenRequests: 0,
+    faultyResponses: 0,
+    /** Client credentials grants by the client id that authenticated, refused ones too. */
+    clientCredentialRequests: {} as Record<string, number>,
+  };
 
   constructor(
     readonly keys: SigningKeys,
@@ -81,6 +93,7 @@ export class Emulator {
     this.refreshTokens.clear();
     this.interactions.clear();
     this.misbehaviour = undefined;
+    this.fault = undefined;
   }
 
   private tenantBySegment(segment: string): Tenant | undefined {

@@ -191,6 +191,8 @@ const GRAPH_RESOURCES = new Set(["https://graph.microsoft.com", GRAPH_APP_ID]);
  * v2.0-shaped one. Another resource is unknown here (AADSTS500011).
  */
 async function clientCredentials(emulator: Emulator, authority: Authority, form: URLSearchParams, app: App) {
+  const counts = emulator.stats.clientCredentialRequests;
+  counts[app.clientId] = (counts[app.clientId] ?? 0) + 1;
   if (!authority.tenant) throw new EntraFailure(aadsts.clientCredentialsNeedTenant());
   const tenantId = authority.tenant.id;
   const scope = form.get("scope") ?? "";

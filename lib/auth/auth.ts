@@ -19,7 +19,12 @@ import { sessionCookie } from "./session";
 
 const globalForAuth = globalThis as unknown as { entraKeySets?: TenantKeySets };
 
-/** No request to the identity provider may hold a sign-in forever (a token endpoint that hangs). */
+/**
+ * No request to the identity provider may hold a sign-in forever (../SECURITY.md "The sign-in
+ * flow"). Auth.js's own fetches each get this long: the issuer's discovery as the sign-in starts
+ * and again at the callback, the token, and the discovery of the token's tenant. Auth.js keeps
+ * none of them, so a failure ends one sign-in only. (The ID token's keys: id-token.ts, 5 s each.)
+ */
 const PROVIDER_TIMEOUT_MS = 10_000;
 
 function withTimeout<T extends { [customFetch]?: typeof fetch }>(provider: T): T {

@@ -10,6 +10,7 @@ import {
   errors as joseErrors,
   jwtVerify,
   type JWTPayload,
+  type JWTVerifyOptions,
 } from "jose";
 import { LRUCache } from "lru-cache";
 import { GUID } from "../guid";
@@ -69,12 +70,16 @@ export class TenantKeySets {
   // One key set per tenant that signed someone in, bounded (../SECURITY.md "Every per-tenant
   // structure kept in memory has a bound"): the least recently used goes, and is fetched again.
   private readonly sets: LRUCache<string, Promise<KeySet>>;
+  // When each set was last fetched for a kid it lacked (fetchForMissingKid); goes with the set.
+  private readonly missingKidFetches = new WeakMap<KeySet, number>();
 
   constructor(
     private readonly authorityBase: string,
-    /** After one re-fetch for an unknown kid, the next waits this long (a flood of bogus kids cannot hammer the authority). */
+    /** Re-fetches of a tenant's key set for a kid it lacks: at most one per this long (a flood of bogus kids cannot hammer the authority). */
     private readonly cooldownMs = 30_000,
     maxTenants = 1_000,
+    /** Each fetch of a discovery document or a key set gives up after this long. */
+    private readonly timeoutMs = 5_000,
   ) {
     this.sets = new LRUCache({ max: maxTenants });
   }
@@ -87,28 +92,91 @@ export class TenantKeySets {
   keySet(tid: string): Promise<KeySet> {
     let set = this.sets.get(tid);
     if (!set) {
-      set = this.discover(tid);
-      this.sets.set(tid, set);
-      set.catch(() => this.sets.delete(tid)); // a failed discovery is retried next time
+      const discovering = this.discover(tid);
+      this.sets.set(tid, discovering);
+      // A failed discovery is not kept: the next sign-in of the tenant discovers again.
+      discovering.catch(() => {
+        if (this.sets.peek(tid) === discovering) this.sets.delete(tid);
+      });
+      set = discovering;
     }
     return set;
   }
 
+  /**
+   * Verifies `idToken` with the tenant's keys. A kid the set lacks is looked up again at most once
+   * (../SECURITY.md "Tokens": unknown kid, re-fetch the key set once, with a cooldown, then refuse).
+   */
+  async verify(tid: string, idToken: string, options: JWTVerifyOptions): Promise<JWTPayload> {
+    const set = await this.keySet(tid);
+    // jose fetches the set again for a kid it lacks only once its cooldown since the set's LAST
+    // fetch has passed, whatever that fetch was for: a key rotated just after someone signed in
+    // would be refused for up to the whole cooldown. Ours counts from the last fetch made FOR a
+    // missing kid, and forces the fetch where jose will not.
+    const joseFetches = !set.coolingDown;
+    try {
+      return (await jwtVerify(idToken, set, options)).payload;
+    } catch (error) {
+      if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
+      if (!(await this.fetchForMissingKid(set, joseFetches))) throw error;
+      return (await jwtVerify(idToken, set, options)).payload;
+    }
+  }
+
+  /**
+   * After a kid `set` lacks: true when the set was fetched again for it (verify once more). At
+   * most one such fetch per tenant per cooldown, counted from the last one, failed or not: a
+   * stream of bogus kids costs the authority one fetch per tenant per cooldown. A fetch already
+   * under way is joined, at no cost.
+   */
+  private async fetchForMissingKid(set: KeySet, joseFetched: boolean): Promise<boolean> {
+    if (joseFetched) {
+      this.missingKidFetches.set(set, Date.now()); // jose fetched during this verification
+      return false;
+    }
+    if (set.reloading) {
+      await set.reload();
+      return true;
+    }
+    const last = this.missingKidFetches.get(set);
+    if (last !== undefined && Date.now() - last < this.cooldownMs) return false;
+    this.missingKidFetches.set(set, Date.now());
+    await set.reload();
+    return true;
+  }
+
   private async discover(tid: string): Promise<KeySet> {
     const issuer = `${this.authorityBase}/${tid}/v2.0`;
-    const response = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5_000) });
-    if (!response.ok) throw new IdTokenError("key-set-unavailable", `discovery answered ${response.status}`);
-    const metadata = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
-    if (metadata.issuer !== issuer || typeof metadata.jwks_uri !== "string") {
+    let metadata: { issuer?: unknown; jwks_uri?: unknown } | null;
+    try {
+      const response = await fetch(`${issuer}/.well-known/openid-configuration`, {
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new IdTokenError("key-set-unavailable", `discovery answered ${response.status}`);
+      }
+      metadata = (await response.json()) as typeof metadata;
+    } catch (error) {
+      if (error instanceof IdTokenError) throw error;
+      const why =
+        (error as Error).name === "TimeoutError"
+          ? `no answer within ${this.timeoutMs} ms`
+          : error instanceof SyntaxError
+            ? "not JSON"
+            : (error as Error).message;
+      throw new IdTokenError("key-set-unavailable", `the tenant's discovery document: ${why}`);
+    }
+    if (metadata?.issuer !== issuer || typeof metadata.jwks_uri !== "string") {
       throw new IdTokenError("key-set-unavailable", "the tenant's discovery document does not match its issuer");
     }
-    const jwksUri = new URL(metadata.jwks_uri);
-    if (jwksUri.protocol !== "https:") throw new IdTokenError("key-set-unavailable", "key set not served over https");
-    // An unknown kid makes jose fetch the set again, at most once per cooldown, then refuse.
+    const jwksUri = URL.parse(metadata.jwks_uri);
+    if (jwksUri?.protocol !== "https:") throw new IdTokenError("key-set-unavailable", "key set not served over https");
+    // A failed fetch of the set is not kept either: jose fetches again at the next verification.
     return createRemoteJWKSet(jwksUri, {
       cooldownDuration: this.cooldownMs,
       cacheMaxAge: 10 * 60_000,
-      timeoutDuration: 5_000,
+      timeoutDuration: this.timeoutMs,
     });
   }
 }
@@ -147,7 +215,7 @@ export async function verifyEntraIdToken(
 
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(idToken, await options.keySets.keySet(tid), {
+    payload = await options.keySets.verify(tid, idToken, {
       algorithms: ["RS256"],
       issuer,
       audience: options.clientId,
@@ -155,7 +223,7 @@ export async function verifyEntraIdToken(
       maxTokenAge: MAX_TOKEN_AGE_S + CLOCK_SKEW_S,
       requiredClaims: ["exp", "iat", "sub", "oid", "tid", "nonce"],
       currentDate: options.now,
-    }));
+    });
   } catch (error) {
     throw toIdTokenError(error);
   }
@@ -197,11 +265,14 @@ function toIdTokenError(error: unknown): IdTokenError {
     }
     return new IdTokenError("missing-claim", error.message);
   }
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSEError) {
-    return new IdTokenError(
-      error instanceof joseErrors.JWKSTimeout ? "key-set-unavailable" : "signature",
-      error.message,
-    );
+  // The key set could not be had: no answer in time, not 200, not JSON, not a key set of public keys.
+  if (
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    (error instanceof joseErrors.JOSEError && error.code === joseErrors.JOSEError.code)
+  ) {
+    return new IdTokenError("key-set-unavailable", `the tenant's key set: ${error.message}`);
   }
+  if (error instanceof joseErrors.JOSEError) return new IdTokenError("signature", error.message);
   return new IdTokenError("key-set-unavailable", (error as Error).message);
 }

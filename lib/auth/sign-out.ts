@@ -25,8 +25,13 @@ export async function microsoftSignOutUrl(appUrl: string): Promise<string | unde
   endSessionEndpoint ??= fetch(`${config().entra.issuer}/.well-known/openid-configuration`, {
     signal: AbortSignal.timeout(5_000),
   })
-    .then(async (response) => ((await response.json()) as { end_session_endpoint?: string }).end_session_endpoint)
+    .then(async (response) => {
+      const document = response.ok ? ((await response.json()) as { end_session_endpoint?: unknown }) : {};
+      if (typeof document.end_session_endpoint !== "string") throw new Error("no end_session_endpoint");
+      return document.end_session_endpoint;
+    })
     .catch(() => {
+      // Only an endpoint found is kept: a failed discovery (an error page, no answer) is asked again next time.
       endSessionEndpoint = undefined;
       return undefined;
     });
