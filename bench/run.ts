@@ -1,185 +1,69 @@
-// npm run bench: what the tenant gate costs, measured in one run on the real PostgreSQL server.
-// Builds the app, starts it (the standalone server, as deployed) on a fresh database, and loads, one after the other:
+// npm run bench: what a request costs, measured in one run on the real PostgreSQL server.
+// Builds the app (bench/setup.ts: or measures an existing build), starts it (the standalone
+// server, as deployed) on a fresh database, and loads it, one after the other, with the session
+// cookie on every request:
+//   floor    GET /api/live     (a constant answer: what any request costs the framework)
 //   ungated  GET /api/health   (one query: SELECT 1)
 //   gated    GET /api/tenant   (one indexed query: session -> user -> tenant, then the answer)
-// with 1 000 tenants in the table, then with 1 000 000; then marketplace webhook deliveries
-// end to end through the local marketplace (bench/webhook.ts). Writes bench/results.json; the README
-// shows the latest figures. Ratios, not absolute numbers: they travel between machines.
-//   BENCH_DATABASE_URL   server to create the bench database on
-//                        (default postgresql://postgres@127.0.0.1:5432/postgres)
-//   BENCH_SECONDS        seconds per measurement (default 10)
-import { spawn, spawnSync } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+// and the operator console's pages (bench/console.ts), with 1 000 tenants in the table, then with
+// 1 000 000. Then, on a fresh server with the local Entra ID emulator, complete sign-ins of new
+// tenants and of returning people, and the server's memory over rounds of that load
+// (bench/sign-ins.ts); then marketplace webhook deliveries end to end through the local
+// marketplace (bench/webhook.ts). Writes bench/results.json; the README shows the latest figures.
+// Ratios, not absolute numbers: they travel between machines. Settings: bench/setup.ts.
+import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import autocannon from "autocannon";
-import pg from "pg";
-import { hashSessionToken } from "../lib/auth/session";
+import type { StandaloneServer } from "../e2e/support/standalone-server";
+import { sessionCookie } from "../lib/auth/session";
 import { migrateDatabase } from "../lib/db/connection";
 import { consoleQueryTimes, consoleTargets } from "./console";
+import { load, requestCost, type Figures } from "./load";
+import { describeMachine } from "./machine";
+import { peakRssMb } from "./proc";
+import {
+  createBenchDatabase,
+  growTenants,
+  seconds,
+  seedOperatorSession,
+  seedSession,
+  serverNodeOptions,
+  standaloneDir,
+  startBenchServer,
+} from "./setup";
+import { measureSignIns, type SignInFigures } from "./sign-ins";
 import { measureWebhook } from "./webhook";
 
-const serverUrl = process.env.BENCH_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
-const seconds = Number(process.env.BENCH_SECONDS || 10);
-const port = 3300;
+/** The bench's ports: 3300 (+10, +11 for its emulator) and 3320 (+10, +11) for the webhook's. */
+const PORT = 3300;
+const WEBHOOK_PORT = 3320;
 /** The publisher tenant of the bench's operator console. */
 const OPERATOR_TENANT = "7d4b2e8f-5a6c-4f1d-ab9e-4a5f6e7d8c93";
-const base = `http://localhost:${port}`;
+const base = `http://localhost:${PORT}`;
 
-async function sql(url: string, text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+type Run = {
+  tenants: number;
+  floor: Figures;
+  ungated: Figures;
+  gated: Figures;
+  gatedOverFloor: number;
+  healthOverFloor: number;
+  console: Record<string, Figures>;
+  consoleQueries: { gateMs: number; queriesMs: Record<string, number> };
+};
+
+/** The request figures and the console's, with 1 000 and then 1 000 000 tenants in the table. */
+async function measureRequests(databaseUrl: string, dir: string) {
+  const token = await seedSession(databaseUrl, randomUUID());
+  const cookie = { cookie: `${sessionCookie(base).name}=${token}` };
+  const operatorCookie = { cookie: `appsource.operator=${await seedOperatorSession(databaseUrl, OPERATOR_TENANT)}` };
+  let server: StandaloneServer | undefined;
   try {
-    return await client.query(text, values);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Tenants up to `total`, inserted by the server itself (generate_series), in batches. */
-async function growTenants(url: string, total: number) {
-  const { rows } = await sql(url, "SELECT count(*)::int AS n FROM tenant");
-  for (let have = rows[0].n as number; have < total; have += 200_000) {
-    const batch = Math.min(200_000, total - have);
-    await sql(
-      url,
-      // A mix as the operator console sees it: a domain each, one in five paying, a sign-up a
-      // minute for the last two years (the console's lists sort and page by them).
-      `INSERT INTO tenant (id, display_name, primary_domain, status, consent_type, trial_starts_at, trial_ends_at,
-                           created_at, updated_at)
-       SELECT gen_random_uuid(), 'Tenant ' || (i + $2), 'org' || (i + $2) || '.example',
-              CASE WHEN (i + $2) % 5 = 0 THEN 'ACTIVE'::"TenantStatus" ELSE 'TRIAL'::"TenantStatus" END, 'USER',
-              now(), CASE WHEN (i + $2) % 5 = 0 THEN NULL ELSE now() + ((i + $2) % 60 - 20) * interval '1 day' END,
-              now() - (i + $2) * interval '1 minute', now()
-         FROM generate_series(1, $1) AS i`,
-      [batch, have],
-    );
-  }
-  await sql(url, "ANALYZE tenant");
-}
-
-type Figures = { requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number };
-
-async function load(url: string, headers: Record<string, string> = {}): Promise<Figures> {
-  await autocannon({ url, connections: 10, duration: 2, headers }); // warm-up
-  const result = await autocannon({ url, connections: 20, duration: seconds, headers });
-  return {
-    requestsPerSecond: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    errors: result.errors,
-    non2xx: result.non2xx,
-  };
-}
-
-/** Peak resident memory (VmHWM) of the server process and its children, in MB. */
-function peakRssMb(pid: number): number {
-  const pids = [
-    pid,
-    ...spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
-      .stdout.split("\n")
-      .filter(Boolean)
-      .map(Number),
-  ];
-  let peak = 0;
-  for (const id of pids) {
-    try {
-      const kb = Number(readFileSync(`/proc/${id}/status`, "utf8").match(/VmHWM:\s+(\d+)/)?.[1] ?? 0);
-      peak = Math.max(peak, kb / 1024);
-    } catch {
-      // gone
-    }
-  }
-  return Math.round(peak);
-}
-
-async function main() {
-  console.info("--- npm run build");
-  if (
-    spawnSync("npm", ["run", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } })
-      .status !== 0
-  ) {
-    throw new Error("npm run build failed");
-  }
-
-  const name = `appsource_bench_${randomBytes(4).toString("hex")}`;
-  await sql(serverUrl, `CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-  const standaloneServer = path.join(".next", "standalone", "server.js");
-  let server: ReturnType<typeof spawn> | undefined;
-  try {
-    await migrateDatabase(databaseUrl);
-    // One signed-in person, as a session row (the cookie's token, hashed).
-    const tid = randomUUID();
-    const token = randomBytes(32).toString("base64url");
-    await sql(
-      databaseUrl,
-      `INSERT INTO tenant (id, display_name, status, consent_type, trial_starts_at, trial_ends_at, updated_at) VALUES ($1, 'Bench', 'TRIAL', 'USER', now(), now() + interval '30 days', now())`,
-      [tid],
-    );
-    const { rows } = await sql(
-      databaseUrl,
-      `INSERT INTO "user" (id, tenant_id, oid, display_name, role, updated_at) VALUES (gen_random_uuid(), $1, gen_random_uuid(), 'Bench', 'ADMIN', now()) RETURNING id`,
-      [tid],
-    );
-    await sql(
-      databaseUrl,
-      `INSERT INTO session (id, user_id, tenant_id, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`,
-      [hashSessionToken(token), rows[0].id, tid],
-    );
-    const cookie = { cookie: `appsource.session=${token}` };
-    // An operator of the console (bench/console.ts), as a session row.
-    const operatorToken = randomBytes(32).toString("base64url");
-    await sql(
-      databaseUrl,
-      `INSERT INTO operator_session (id, tenant_id, oid, name, role, expires_at)
-       VALUES ($1, $2, gen_random_uuid(), 'Bench operator', 'OPERATOR', now() + interval '1 day')`,
-      [hashSessionToken(operatorToken), OPERATOR_TENANT],
-    );
-    const operatorCookie = { cookie: `appsource.operator=${operatorToken}` };
-
-    server = spawn(process.execPath, [standaloneServer], {
-      env: {
-        ...process.env,
-        NEXT_TELEMETRY_DISABLED: "1",
-        NODE_ENV: "production",
-        PORT: String(port),
-        HOSTNAME: "::", // both loopback addresses: localhost may resolve to either
-        DATABASE_URL: databaseUrl,
-        DATABASE_POOL_MAX: "10",
-        AUTH_URL: base,
-        AUTH_SECRET: randomBytes(32).toString("base64url"),
-        AUTH_MICROSOFT_ENTRA_ID_ID: "00000000-0000-0000-0000-000000000001",
-        AUTH_MICROSOFT_ENTRA_ID_SECRET: "bench",
-        AUTH_MICROSOFT_ENTRA_ID_ISSUER: "https://login.microsoftonline.com/common/v2.0",
-        OPERATOR_TENANT_ID: OPERATOR_TENANT,
-        JOB_WORKER: "off",
-      },
-      stdio: "ignore",
-    });
-    for (let tries = 0; ; tries++) {
-      const ok = await fetch(`${base}/api/health`)
-        .then((response) => response.ok)
-        .catch(() => false);
-      if (ok) break;
-      if (tries > 120) throw new Error("the server did not start");
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    server = await startBenchServer(dir, PORT, { DATABASE_URL: databaseUrl, OPERATOR_TENANT_ID: OPERATOR_TENANT });
     const gated = await fetch(`${base}/api/tenant`, { headers: cookie });
     if (gated.status !== 200) throw new Error(`the gated request answered ${gated.status}`);
 
-    const runs: Record<
-      string,
-      {
-        tenants: number;
-        ungated: Figures;
-        gated: Figures;
-        console: Record<string, Figures>;
-        consoleQueries: { gateMs: number; queriesMs: Record<string, number> };
-      }
-    > = {};
+    const runs: Record<"1k" | "1M", Run> = {} as Record<"1k" | "1M", Run>;
     for (const [label, tenants] of [
       ["1k", 1_000],
       ["1M", 1_000_000],
@@ -187,72 +71,112 @@ async function main() {
       console.info(`--- ${tenants} tenants`);
       await growTenants(databaseUrl, tenants);
       const consolePages: Record<string, Figures> = {};
-      for (const [page, path] of Object.entries(await consoleTargets(databaseUrl, tenants))) {
-        const check = await fetch(`${base}${path}`, { headers: operatorCookie, redirect: "manual" });
+      for (const [page, target] of Object.entries(await consoleTargets(databaseUrl, tenants))) {
+        const check = await fetch(`${base}${target}`, { headers: operatorCookie, redirect: "manual" });
         if (check.status !== 200) throw new Error(`the console's ${page} answered ${check.status}`);
-        consolePages[page] = await load(`${base}${path}`, operatorCookie);
+        consolePages[page] = await load(`${base}${target}`, operatorCookie);
       }
+      const cost = await requestCost(base, cookie);
       runs[label] = {
         tenants,
-        ungated: await load(`${base}/api/health`),
-        gated: await load(`${base}/api/tenant`, cookie),
+        floor: cost.floor,
+        ungated: cost.health,
+        gated: cost.gated,
+        gatedOverFloor: cost.gatedOverFloor,
+        healthOverFloor: cost.healthOverFloor,
         console: consolePages,
         consoleQueries: await consoleQueryTimes(databaseUrl, tenants, token, OPERATOR_TENANT),
       };
       console.info(JSON.stringify(runs[label]));
     }
+    return { runs, peakRssMb: peakRssMb(server.process.pid!) };
+  } finally {
+    await server?.stop();
+  }
+}
+
+async function main() {
+  const dir = standaloneDir();
+  const database = await createBenchDatabase();
+  try {
+    await migrateDatabase(database.url);
+    const { runs, peakRssMb } = await measureRequests(database.url, dir);
+    console.info("--- sign-ins through the local Entra ID emulator");
+    const signIns = await measureSignIns(database.url, { dir, port: PORT });
     console.info("--- marketplace webhook deliveries");
-    const webhook = await measureWebhook(databaseUrl, { port: 3320, subscriptions: 200 });
+    const webhook = await measureWebhook(database.url, { port: WEBHOOK_PORT, subscriptions: 200, dir });
     console.info(JSON.stringify(webhook));
+
+    const [k, m] = [runs["1k"], runs["1M"]];
     const results = {
       measuredAt: new Date().toISOString(),
-      machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+      machine: describeMachine(database.version),
       secondsPerMeasurement: seconds,
-      gatedOverUngated: round(runs["1k"]!.gated.requestsPerSecond / runs["1k"]!.ungated.requestsPerSecond),
-      gatedOverUngated1M: round(runs["1M"]!.gated.requestsPerSecond / runs["1M"]!.ungated.requestsPerSecond),
-      scale1MOver1k: round(runs["1M"]!.gated.requestsPerSecond / runs["1k"]!.gated.requestsPerSecond),
-      peakRssMb: peakRssMb(server.pid!),
+      ...(serverNodeOptions ? { serverNodeOptions } : {}),
+      gatedOverFloor: k.gatedOverFloor,
+      gatedOverFloor1M: m.gatedOverFloor,
+      healthOverFloor: k.healthOverFloor,
+      healthOverFloor1M: m.healthOverFloor,
+      gatedOverUngated: round(k.gated.requestsPerSecond / k.ungated.requestsPerSecond),
+      gatedOverUngated1M: round(m.gated.requestsPerSecond / m.ungated.requestsPerSecond),
+      scale1MOver1k: round(m.gated.requestsPerSecond / k.gated.requestsPerSecond),
+      peakRssMb,
+      // Sign-ins: the round with the median rate (all rounds are in signIns.rounds), and the
+      // sign-in server's memory: its peak over all rounds, and its growth from the first round to the last.
+      firstSignIns: medianRound(signIns.rounds.map((round) => round.first)),
+      returningSignIns: medianRound(signIns.rounds.map((round) => round.returning)),
+      signInPeakRssMb: signIns.peakRssMb,
+      signInRssGrowthMb: signIns.rssGrowthMb,
       // The console's queries against the gate's own query (median time, lower is better), with
       // 1 000 000 tenants, and their growth from 1 000 to 1 000 000.
       consoleQueryOverGateQuery: Object.fromEntries(
-        Object.entries(runs["1M"]!.consoleQueries.queriesMs).map(([page, ms]) => [
-          page,
-          round(ms / runs["1M"]!.consoleQueries.gateMs),
-        ]),
+        Object.entries(m.consoleQueries.queriesMs).map(([page, ms]) => [page, round(ms / m.consoleQueries.gateMs)]),
       ),
       consoleQuery1MOver1k: Object.fromEntries(
-        Object.entries(runs["1M"]!.consoleQueries.queriesMs).map(([page, ms]) => [
+        Object.entries(m.consoleQueries.queriesMs).map(([page, ms]) => [
           page,
-          round(ms / runs["1k"]!.consoleQueries.queriesMs[page]!),
+          round(ms / k.consoleQueries.queriesMs[page]!),
         ]),
       ),
       targets: {
+        gatedOverFloor: ">= 0.80",
         gatedOverUngated: ">= 0.85",
         scale1MOver1k: ">= 0.90",
         peakRssMb: "< 400",
+        signInPeakRssMb: "< 300",
+        signInRssGrowthMb: "none: no growth from round to round",
         webhookP99Ms: "< 10000 (Microsoft's time to answer a plan or seat change)",
         consoleQueryOverGateQuery: "<= 2 (list pages)",
         consoleQuery1MOver1k: "<= 1.10",
       },
       runs,
+      signIns,
       webhook,
     };
     writeFileSync(path.join("bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
     console.info(
       JSON.stringify({
+        gatedOverFloor: results.gatedOverFloor,
         gatedOverUngated: results.gatedOverUngated,
         scale1MOver1k: results.scale1MOver1k,
+        firstSignInsPerSecond: results.firstSignIns.perSecond,
+        returningSignInsPerSecond: results.returningSignIns.perSecond,
+        signInPeakRssMb: results.signInPeakRssMb,
+        signInRssGrowthMb: results.signInRssGrowthMb,
         peakRssMb: results.peakRssMb,
       }),
     );
   } finally {
-    server?.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await sql(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await database.drop();
   }
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
+
+/** The figures of the round whose rate is the median: one round disturbed by the machine moves nothing. */
+function medianRound(rounds: SignInFigures[]): SignInFigures {
+  return [...rounds].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rounds.length / 2)]!;
+}
 
 main().catch((error: unknown) => {
   console.error(`bench failed: ${(error as Error).message}`);

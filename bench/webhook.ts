@@ -7,8 +7,8 @@
 import pg from "pg";
 import { emulatorControl } from "../e2e/support/emulator-control";
 import { startEmulatorProcess } from "../e2e/support/emulator-process";
-import { spawnStandaloneServer, waitUntilServing } from "../e2e/support/standalone-server";
 import { PERSONAL_ACCOUNTS_TENANT } from "../emulator/directory";
+import { startBenchServer } from "./setup";
 
 export type WebhookFigures = { deliveries: number; perSecond: number; p50Ms: number; p99Ms: number; failed: number };
 
@@ -43,20 +43,20 @@ async function timed<T>(items: T[], concurrency: number, work: (item: T) => Prom
 
 export async function measureWebhook(
   databaseUrl: string,
-  options: { port: number; subscriptions: number },
+  options: { port: number; subscriptions: number; dir: string },
 ): Promise<{ first: WebhookFigures; repeat: WebhookFigures }> {
   const base = `http://localhost:${options.port}`;
   const emulator = await startEmulatorProcess(options.port, base);
-  const server = spawnStandaloneServer(options.port, {
+  const server = await startBenchServer(options.dir, options.port, {
     ...emulator.settings,
     DATABASE_URL: databaseUrl,
-    DATABASE_POOL_MAX: "10",
-    JOB_WORKER: "off",
+  }).catch(async (error: unknown) => {
+    await emulator.stop();
+    throw error;
   });
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    await waitUntilServing(server);
     const control = emulatorControl(options.port);
     await control("marketplace/settings", { webhookDelivery: "manual" });
     const { accounts } = (await control("directory")).json as {

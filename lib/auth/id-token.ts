@@ -12,8 +12,8 @@ import {
   type JWTPayload,
   type JWTVerifyOptions,
 } from "jose";
-import { LRUCache } from "lru-cache";
 import { GUID } from "../guid";
+import { SettledCache } from "../settled-cache";
 
 export const PERSONAL_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
 /** Allowed difference between our clock and the identity provider's (seconds). */
@@ -69,7 +69,8 @@ type KeySet = ReturnType<typeof createRemoteJWKSet>;
 export class TenantKeySets {
   // One key set per tenant that signed someone in, bounded (../SECURITY.md "Every per-tenant
   // structure kept in memory has a bound"): the least recently used goes, and is fetched again.
-  private readonly sets: LRUCache<string, Promise<KeySet>>;
+  // Sets, not the promises that fetched them: lib/settled-cache.ts.
+  private readonly sets: SettledCache<KeySet>;
   // When each set was last fetched for a kid it lacked (fetchForMissingKid); goes with the set.
   private readonly missingKidFetches = new WeakMap<KeySet, number>();
 
@@ -81,7 +82,7 @@ export class TenantKeySets {
     /** Each fetch of a discovery document or a key set gives up after this long. */
     private readonly timeoutMs = 5_000,
   ) {
-    this.sets = new LRUCache({ max: maxTenants });
+    this.sets = new SettledCache({ max: maxTenants });
   }
 
   /** How many tenants' key sets are held now. */
@@ -90,17 +91,8 @@ export class TenantKeySets {
   }
 
   keySet(tid: string): Promise<KeySet> {
-    let set = this.sets.get(tid);
-    if (!set) {
-      const discovering = this.discover(tid);
-      this.sets.set(tid, discovering);
-      // A failed discovery is not kept: the next sign-in of the tenant discovers again.
-      discovering.catch(() => {
-        if (this.sets.peek(tid) === discovering) this.sets.delete(tid);
-      });
-      set = discovering;
-    }
-    return set;
+    // A failed discovery is not kept: the next sign-in of the tenant discovers again.
+    return this.sets.get(tid, () => this.discover(tid));
   }
 
   /**

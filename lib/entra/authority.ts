@@ -1,7 +1,7 @@
 // Where Microsoft Entra ID is: the authority host of the configured issuer, and the discovery
 // document of any of its authorities (a tenant, /organizations, ...), fetched once an hour.
-import { LRUCache } from "lru-cache";
 import { config } from "../config";
+import { SettledCache } from "../settled-cache";
 
 /** `https://login.microsoftonline.com` from `https://login.microsoftonline.com/common/v2.0`. */
 export function authorityBase(issuer: string = config().entra.issuer): string {
@@ -20,21 +20,17 @@ export type AuthorityMetadata = {
 
 // One entry per authority (tenant), bounded and kept an hour (../SECURITY.md "Every per-tenant
 // structure kept in memory has a bound"); a lost entry costs one discovery request.
-const cache = new LRUCache<string, { metadata: Promise<AuthorityMetadata> }>({ max: 1_000, ttl: 60 * 60 * 1000 });
+// Documents, not the promises that fetched them (lib/settled-cache.ts); a failure is not kept.
+const cache = new SettledCache<AuthorityMetadata>({ max: 1_000, ttl: 60 * 60 * 1000 });
 
 export function authorityMetadata(segment: string): Promise<AuthorityMetadata> {
   const url = `${authorityBase()}/${segment}/v2.0/.well-known/openid-configuration`;
-  const hit = cache.get(url);
-  if (hit) return hit.metadata;
-  const metadata = (async () => {
+  return cache.get(url, async () => {
     const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
     if (!response.ok) throw new Error(`discovery of ${segment} answered ${response.status}`);
     const raw = await response.text();
     return { ...(JSON.parse(raw) as Omit<AuthorityMetadata, "raw">), raw };
-  })();
-  cache.set(url, { metadata });
-  metadata.catch(() => cache.delete(url));
-  return metadata;
+  });
 }
 
 /** What the webhook check needs of a tenant's v1 discovery document (the v1 issuer). */
@@ -45,7 +41,7 @@ export type V1AuthorityMetadata = {
 };
 
 // Same bound and lifetime as the v2 documents above; a lost entry costs one discovery request.
-const v1Cache = new LRUCache<string, { metadata: Promise<V1AuthorityMetadata> }>({ max: 1_000, ttl: 60 * 60 * 1000 });
+const v1Cache = new SettledCache<V1AuthorityMetadata>({ max: 1_000, ttl: 60 * 60 * 1000 });
 
 /**
  * The v1 discovery document of an authority (no `v2.0` segment). Entra ID issues v1 access tokens
@@ -53,14 +49,9 @@ const v1Cache = new LRUCache<string, { metadata: Promise<V1AuthorityMetadata> }>
  */
 export function v1AuthorityMetadata(segment: string): Promise<V1AuthorityMetadata> {
   const url = `${authorityBase()}/${segment}/.well-known/openid-configuration`;
-  const hit = v1Cache.get(url);
-  if (hit) return hit.metadata;
-  const metadata = (async () => {
+  return v1Cache.get(url, async () => {
     const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
     if (!response.ok) throw new Error(`v1 discovery of ${segment} answered ${response.status}`);
     return (await response.json()) as V1AuthorityMetadata;
-  })();
-  v1Cache.set(url, { metadata });
-  metadata.catch(() => v1Cache.delete(url));
-  return metadata;
+  });
 }
