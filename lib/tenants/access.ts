@@ -3,7 +3,7 @@ import { cache } from "react";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { findSession, sessionCookie } from "../auth/session";
-import { db } from "../db/client";
+import { dbPool } from "../db/client";
 import { isDatabaseUnavailable } from "../db/availability";
 import { readOrUnavailable, unavailableJson } from "../db/outage-redirect";
 import {
@@ -18,13 +18,13 @@ import {
 /** This request's decision (asked once per request, however many components ask). */
 export const currentAccess = cache(async (): Promise<AccessDecision> => {
   const token = (await cookies()).get(sessionCookie().name)?.value;
-  return decideAccess(await readOrUnavailable(async () => findSession(await db(), token)));
+  return decideAccess(await readOrUnavailable(async () => findSession(await dbPool(), token)));
 });
 
 /** Who this request's session is, whatever the tenant's status (the marketplace landing page). */
 export const currentPerson = cache(async (): Promise<SignedInPerson | null> => {
   const token = (await cookies()).get(sessionCookie().name)?.value;
-  return signedInPerson(await readOrUnavailable(async () => findSession(await db(), token)));
+  return signedInPerson(await readOrUnavailable(async () => findSession(await dbPool(), token)));
 });
 
 /** For pages of the gated app: the access, or a redirect to the page written for the case. */
