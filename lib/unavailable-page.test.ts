@@ -8,7 +8,7 @@ describe("unavailablePage", () => {
     expect(page).not.toContain("<script>");
   });
 
-  it.each(["//evil.example/", "https://evil.example/", "javascript:alert(1)"])(
+  it.each(["//evil.example/", "/\\evil.example/", "https://evil.example/", "javascript:alert(1)", "/a\nb"])(
     "never links to another site (%s)",
     (path) => {
       expect(unavailablePage(path)).toContain('href="/"');

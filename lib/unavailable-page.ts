@@ -10,9 +10,17 @@ export const RETRY_AFTER_SECONDS = 5;
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
+/**
+ * A path of this site: one leading slash, no second slash or backslash after it (browsers read
+ * "//host" and "/\host" as another site), no control characters.
+ */
+export function isOwnPath(path: string): boolean {
+  return /^\/(?![/\\])[^\\\x00-\x1f]*$/.test(path);
+}
+
 export function unavailablePage(path: string): string {
   // Only the path and query of this site (never a host): the proxy passes its own request's.
-  const again = escapeHtml(path.startsWith("/") && !path.startsWith("//") ? path : "/");
+  const again = escapeHtml(isOwnPath(path) ? path : "/");
   const product = escapeHtml(brand.productName);
   return `<!doctype html>
 <html lang="en">

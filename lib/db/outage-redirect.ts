@@ -5,7 +5,7 @@
 // and the browser asks again within milliseconds.
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { unavailablePage, unavailableResponseInit } from "../unavailable-page";
+import { isOwnPath, unavailablePage, unavailableResponseInit } from "../unavailable-page";
 import { isDatabaseUnavailable, markDatabaseDown, REQUEST_PATH_HEADER } from "./availability";
 
 /** Runs a page's first database read; if the database is unreachable, answers with the 503 page. */
@@ -17,7 +17,7 @@ export async function readOrUnavailable<T>(read: () => Promise<T>): Promise<T> {
     markDatabaseDown();
     const path = (await headers()).get(REQUEST_PATH_HEADER);
     // Only our own path (set by the proxy from its URL), never another site.
-    if (path?.startsWith("/") && !path.startsWith("//")) redirect(path);
+    if (path && isOwnPath(path)) redirect(path);
     throw error;
   }
 }
