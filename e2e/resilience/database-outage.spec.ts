@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { expectAccessibleAndContained } from "../support/axe";
-import { pickAccount } from "../support/emulator-pages";
+import { capturedCallback, pickAccount } from "../support/emulator-pages";
 import { startAppServer, type AppServer } from "../support/app-server";
 
 // Issue "Many instances": the database goes away mid-traffic (a TCP proxy of the test's own between
@@ -117,34 +117,11 @@ test("the database stops mid-traffic: 503s written for people, never a 500, and 
   expect(app.server.process.exitCode).toBeNull();
 });
 
-/**
- * Runs a sign-in up to the app's callback and returns the callback URL, undelivered: the
- * emulator's answers are fetched here, and its redirect back to the app is kept, not followed.
- */
-async function capturedCallback(page: Page, name: RegExp): Promise<string> {
-  let callback = "";
-  await page.route(/\/_interaction\//, async (route) => {
-    const response = await route.fetch({ maxRedirects: 0 });
-    const location = response.headers()["location"] ?? "";
-    if (response.status() === 302 && location.startsWith(`${app.url}/api/auth/callback/`)) {
-      callback = location;
-      await route.fulfill({ status: 200, contentType: "text/html", body: "<p>captured</p>" });
-    } else {
-      await route.fulfill({ response });
-    }
-  });
-  await page.goto(`${app.url}/trial`);
-  await pickAccount(page, name);
-  await expect.poll(() => callback).not.toBe("");
-  await page.unrouteAll();
-  return callback;
-}
-
 test("a first sign-in whose callback meets the database down writes nothing, and succeeds once it is back", async ({
   browser,
 }) => {
   const page = await (await browser.newContext()).newPage();
-  const callback = await capturedCallback(page, /Ian Brooks/);
+  const callback = await capturedCallback(page, app.url, /Ian Brooks/);
 
   proxy().cut();
   const response = await page.goto(callback);

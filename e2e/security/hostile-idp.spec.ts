@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { emulatorControl } from "../support/emulator-control";
-import { pickAccount } from "../support/emulator-pages";
+import { capturedCallback, pickAccount } from "../support/emulator-pages";
 import { startAppServer, type AppServer } from "../support/app-server";
 
 // ../shared/SECURITY.md "Tokens" and "The sign-in flow": the identity provider misbehaves (the
@@ -89,39 +89,16 @@ for (const [kind, what, delayMs] of brokenTokenEndpoint) {
   });
 }
 
-/**
- * Runs Megan's sign-in up to the app's callback and returns the callback URL, undelivered: the
- * emulator's answers are fetched here, and its redirect back to the app is kept, not followed.
- */
-async function capturedCallback(page: Page): Promise<string> {
-  let callback = "";
-  await page.route(/\/_interaction\//, async (route) => {
-    const response = await route.fetch({ maxRedirects: 0 });
-    const location = response.headers()["location"] ?? "";
-    if (response.status() === 302 && location.startsWith(`${app.url}/api/auth/callback/`)) {
-      callback = location;
-      await route.fulfill({ status: 200, contentType: "text/html", body: "<p>captured</p>" });
-    } else {
-      await route.fulfill({ response });
-    }
-  });
-  await page.goto(`${app.url}/trial`);
-  await pickAccount(page, /Megan Bowen/);
-  await expect.poll(() => callback).not.toBe("");
-  await page.unrouteAll();
-  return callback;
-}
-
 test("refuses a callback whose state was altered", async ({ browser }) => {
   const page = await (await browser.newContext()).newPage();
-  const callback = new URL(await capturedCallback(page));
+  const callback = new URL(await capturedCallback(page, app.url, /Megan Bowen/));
   callback.searchParams.set("state", `${callback.searchParams.get("state")}x`);
   await page.goto(callback.toString()); // same browser, its own cookies
   await expectRefused(page);
 });
 
 test("refuses a callback replayed in another browser, and a callback with no state", async ({ browser }) => {
-  const callback = await capturedCallback(await (await browser.newContext()).newPage());
+  const callback = await capturedCallback(await (await browser.newContext()).newPage(), app.url, /Megan Bowen/);
 
   const other = await (await browser.newContext()).newPage();
   await other.goto(callback);
@@ -138,7 +115,7 @@ test("refuses a callback replayed in another browser, and a callback with no sta
 test("control: a captured callback, delivered untouched in its own browser, does sign in", async ({ browser }) => {
   // Proves the captures above are sound callbacks: only what each test altered was refused.
   const page = await (await browser.newContext()).newPage();
-  await page.goto(await capturedCallback(page));
+  await page.goto(await capturedCallback(page, app.url, /Megan Bowen/));
   await page.waitForURL(`${app.url}/dashboard`);
   expect(await app.prisma.tenant.count({ where: { id: CONTOSO } })).toBe(1);
 });

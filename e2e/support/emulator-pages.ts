@@ -1,5 +1,5 @@
 // Steps through the local Entra ID emulator's pages, as a person would.
-import type { Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 const onPicker = (url: URL) => /\/oauth2\/v2\.0\/authorize$|\/v2\.0\/adminconsent$/.test(url.pathname);
 
@@ -28,4 +28,28 @@ export function countAccountPickers(page: Page): () => number {
       count++;
   });
   return () => count;
+}
+
+/**
+ * Runs `name`'s trial sign-in at `appUrl` up to the app's callback and returns the callback URL,
+ * undelivered: the emulator's answers are fetched here, and its redirect back to the app is kept,
+ * not followed (the test delivers it as it likes: altered, elsewhere, with the database down).
+ */
+export async function capturedCallback(page: Page, appUrl: string, name: RegExp): Promise<string> {
+  let callback = "";
+  await page.route(/\/_interaction\//, async (route) => {
+    const response = await route.fetch({ maxRedirects: 0 });
+    const location = response.headers()["location"] ?? "";
+    if (response.status() === 302 && location.startsWith(`${appUrl}/api/auth/callback/`)) {
+      callback = location;
+      await route.fulfill({ status: 200, contentType: "text/html", body: "<p>captured</p>" });
+    } else {
+      await route.fulfill({ response });
+    }
+  });
+  await page.goto(`${appUrl}/trial`);
+  await pickAccount(page, name);
+  await expect.poll(() => callback).not.toBe("");
+  await page.unrouteAll();
+  return callback;
 }

@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  databaseFailed,
   databaseIsDown,
   isDatabaseUnavailable,
   markDatabaseDown,
   markDatabaseUp,
   PROBE_INTERVAL_MS,
   setDatabaseProbe,
+  setUnavailableHandler,
 } from "./availability";
 
 describe("isDatabaseUnavailable", () => {
@@ -84,5 +86,26 @@ describe("databaseIsDown", () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(databaseIsDown(Date.now())).toBe(true);
     expect(probe).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("databaseFailed", () => {
+  afterEach(() => {
+    markDatabaseUp();
+    setUnavailableHandler(async () => {});
+    vi.restoreAllMocks();
+  });
+
+  it("marks the database down and lets the request's handler answer, for an unreachable database only", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const handler = vi.fn(async () => {});
+    setUnavailableHandler(handler);
+    await databaseFailed(Object.assign(new Error("Unique constraint failed"), { code: "P2002" }));
+    expect(handler).not.toHaveBeenCalled();
+    expect(databaseIsDown()).toBe(false);
+
+    await databaseFailed(new Error("Connection terminated unexpectedly"));
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(databaseIsDown()).toBe(true);
   });
 });

@@ -14,6 +14,8 @@ export const REQUEST_PATH_HEADER = "x-app-request-path";
 export const PROBE_INTERVAL_MS = 1_000;
 
 type Availability = {
+  /** What a request does on meeting the database down (lib/db/outage-redirect.ts: a page redirects to itself). */
+  onUnavailable?: () => Promise<void>;
   down: boolean;
   /** When "down" was last confirmed (a failure, a failed probe). */
   downAt: number;
@@ -31,6 +33,20 @@ function state(): Availability {
 
 export function setDatabaseProbe(probe: () => Promise<void>): void {
   state().probe = probe;
+}
+
+export function setUnavailableHandler(handler: () => Promise<void>): void {
+  state().onUnavailable = handler;
+}
+
+/**
+ * Every query's failure passes here (lib/db/client.ts): a database that cannot be reached marks
+ * this process's state down, and the request's handler may answer for it (a page: the 503).
+ */
+export async function databaseFailed(error: unknown): Promise<void> {
+  if (!isDatabaseUnavailable(error)) return;
+  markDatabaseDown();
+  await state().onUnavailable?.();
 }
 
 export function markDatabaseDown(): void {

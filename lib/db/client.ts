@@ -2,7 +2,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import { config } from "../config";
-import { setDatabaseProbe } from "./availability";
+import { databaseFailed, setDatabaseProbe } from "./availability";
 import { openConnection, createPool, type DatabaseConfig } from "./connection";
 import { PrismaClient } from "./generated/client";
 
@@ -20,7 +20,20 @@ export async function openDatabase(database: DatabaseConfig): Promise<Opened> {
     max: connection.poolMax,
     connectTimeoutMs: database.connectTimeoutMs,
   });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Any query that meets the database unreachable tells lib/db/availability.ts, wherever it is
+  // made: a page's later read answers the 503 as the gate's first one does.
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) }).$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        try {
+          return await query(args);
+        } catch (error) {
+          await databaseFailed(error);
+          throw error;
+        }
+      },
+    },
+  }) as unknown as PrismaClient;
   return {
     prisma,
     pool,

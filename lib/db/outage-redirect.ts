@@ -6,18 +6,32 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { isOwnPath, unavailablePage, unavailableResponseInit } from "../unavailable-page";
-import { isDatabaseUnavailable, markDatabaseDown, REQUEST_PATH_HEADER } from "./availability";
+import { isDatabaseUnavailable, markDatabaseDown, REQUEST_PATH_HEADER, setUnavailableHandler } from "./availability";
 
-/** Runs a page's first database read; if the database is unreachable, answers with the 503 page. */
+/** In a page request (the proxy set its path), sends the request to its own address again. */
+async function againThroughTheProxy(): Promise<void> {
+  let path: string | null | undefined;
+  try {
+    path = (await headers()).get(REQUEST_PATH_HEADER);
+  } catch {
+    return; // not in a request (a job, a script): the caller's error stands
+  }
+  // Only our own path (set by the proxy from its URL), never another site.
+  if (path && isOwnPath(path)) redirect(path);
+}
+
+// Every Prisma query that meets the database unreachable, in any page or server action
+// (lib/db/client.ts), answers the same way as the gate's own read.
+setUnavailableHandler(againThroughTheProxy);
+
+/** Runs a page's first database read (the gate's, on the pool); unreachable: the 503 page. */
 export async function readOrUnavailable<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
     markDatabaseDown();
-    const path = (await headers()).get(REQUEST_PATH_HEADER);
-    // Only our own path (set by the proxy from its URL), never another site.
-    if (path && isOwnPath(path)) redirect(path);
+    await againThroughTheProxy();
     throw error;
   }
 }
