@@ -3,7 +3,7 @@ import { startAppServer, type AppServer } from "./support/app-server";
 import { expectNoAxeViolations } from "./support/axe";
 import { FORGERIES } from "../emulator/marketplace/webhook-token";
 import { emulatorControl } from "./support/emulator-control";
-import { signInAtLanding } from "./support/marketplace";
+import { buyAndActivate, signInAtLanding } from "./support/marketplace";
 
 // The subscription's life after activation, end to end: the local marketplace calls our webhook
 // with tokens of the emulated Entra ID, as Microsoft does. A customer's seat change (accepted, or
@@ -181,23 +181,8 @@ test("forged webhook calls are refused with 401 and change nothing; a repeat, ev
   browser,
 }) => {
   // Nancy of Northwind buys a flat-rate plan and activates it on the landing page.
-  const directory = (await control("directory")).json as {
-    accounts: { oid: string; tenantId: string; name: string }[];
-  };
-  const nancy = directory.accounts.find((account) => account.name === "Nancy Davolio")!;
-  const purchase = (
-    await control("marketplace/purchases", {
-      tenantId: nancy.tenantId,
-      oid: nancy.oid,
-      offerId: "saas-starter",
-      planId: "team-monthly",
-    })
-  ).json as { subscriptionId: string; landingUrl: string };
   const page = await newPage(browser);
-  await page.goto(purchase.landingUrl);
-  await signInAtLanding(page, app.url, /Nancy Davolio/);
-  await page.getByRole("button", { name: "Activate subscription" }).click();
-  await page.waitForURL(`${app.url}/plan?subscription=activated`);
+  const { buyer: nancy, purchase } = await buyAndActivate(control, page, app.url, "Nancy Davolio", "team-monthly");
 
   // Microsoft suspends it; the notification is held so the test delivers it, forged and genuine.
   await control("marketplace/settings", { webhookDelivery: "manual" });

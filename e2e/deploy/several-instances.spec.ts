@@ -4,7 +4,7 @@ import type { Served } from "../../test/load-balancer";
 import { startAppCluster, type AppCluster } from "../support/app-cluster";
 import { emulatorControl } from "../support/emulator-control";
 import { pickAccount } from "../support/emulator-pages";
-import { signInAtLanding } from "../support/marketplace";
+import { buyAndActivate } from "../support/marketplace";
 import { signOut } from "../support/workspace";
 
 // Several instances on one database: two standalone servers (`node server.js`) behind one public
@@ -223,24 +223,9 @@ async function act(page: Page, action: RegExp, code: string, reason: string) {
 
 test("a marketplace webhook delivered twice at once, once to each instance, is applied once", async ({ browser }) => {
   // Nancy of Northwind buys the flat-rate plan and activates it (the instances in turn).
-  const directory = (await control("directory")).json as {
-    accounts: { oid: string; tenantId: string; name: string }[];
-  };
-  const nancy = directory.accounts.find((account) => account.name === "Nancy Davolio")!;
-  const purchase = (
-    await control("marketplace/purchases", {
-      tenantId: nancy.tenantId,
-      oid: nancy.oid,
-      offerId: "saas-starter",
-      planId: "team-monthly",
-    })
-  ).json as { subscriptionId: string; landingUrl: string };
   cluster.balancer.setRoute();
   const page = await newPage(browser);
-  await page.goto(purchase.landingUrl);
-  await signInAtLanding(page, url(), /Nancy Davolio/);
-  await page.getByRole("button", { name: "Activate subscription" }).click();
-  await page.waitForURL(`${url()}/plan?subscription=activated`);
+  const { buyer: nancy, purchase } = await buyAndActivate(control, page, url(), "Nancy Davolio", "team-monthly");
   await page.context().close();
 
   // Microsoft suspends the subscription; the notification is held so the test sends it.

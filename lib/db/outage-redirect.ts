@@ -5,7 +5,7 @@
 // and the browser asks again within milliseconds.
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { isOwnPath, unavailablePage, unavailableResponseInit } from "../unavailable-page";
+import { isOwnPath, RETRY_AFTER_SECONDS, unavailablePage, unavailableResponseInit } from "../unavailable-page";
 import { isDatabaseUnavailable, markDatabaseDown, REQUEST_PATH_HEADER, setUnavailableHandler } from "./availability";
 
 /** In a page request (the proxy set its path), sends the request to its own address again. */
@@ -40,7 +40,7 @@ export async function readOrUnavailable<T>(read: () => Promise<T>): Promise<T> {
 export function unavailableJson(): Response {
   return Response.json(
     { error: "unavailable" },
-    { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } },
+    { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": String(RETRY_AFTER_SECONDS) } },
   );
 }
 
