@@ -102,7 +102,7 @@ export async function aggregateUsage(
     let late = 0;
     const ordered = [...groups.values()].sort((a, b) => a.hour.getTime() - b.hour.getTime());
     for (const group of ordered) {
-      late += await countHour(tx, group.key, group.hour, group.quantity, log);
+      late += await countHour(tx, group.key, group.hour, group.quantity, now, log);
     }
     return { records: taken.length, hours: ordered.length, late };
   });
@@ -114,6 +114,7 @@ async function countHour(
   key: { subscriptionId: string; planId: string; dimension: string },
   hour: Date,
   quantity: number,
+  now: Date,
   log: Pick<Console, "warn">,
 ): Promise<number> {
   const unique = { subscriptionId: key.subscriptionId, dimension: key.dimension, hour };
@@ -139,7 +140,8 @@ async function countHour(
   const billable = billablePart(Number(before._sum.quantity ?? 0), total, included);
   const data = { quantity: total, billable, status: billable > 0 ? ("PENDING" as const) : ("INCLUDED" as const) };
   if (existing) await tx.meteredHour.update({ where: { id: existing.id }, data });
-  else await tx.meteredHour.create({ data: { ...unique, planId: key.planId, ...data } });
+  // Ready to send from the aggregator's own clock on (not the database's: one clock per run).
+  else await tx.meteredHour.create({ data: { ...unique, planId: key.planId, ...data, nextAttemptAt: now } });
   return 0;
 }
 
