@@ -105,8 +105,22 @@ describe("parseConfig", () => {
       clientSecret: base.AUTH_MICROSOFT_ENTRA_ID_SECRET,
       issuer: "https://login.microsoftonline.com/common/v2.0",
       emulated: false,
+      timeoutMs: 10_000,
+      lookupTimeoutMs: 5_000,
     });
     expect(parseConfig(env({ ENTRA_EMULATOR: "1" })).entra.emulated).toBe(true);
+  });
+
+  it("reads how long a request to Entra ID may take: Auth.js's requests all of it, the app's own half", () => {
+    expect(parseConfig(env({ ENTRA_TIMEOUT_MS: "3000" })).entra).toMatchObject({
+      timeoutMs: 3_000,
+      lookupTimeoutMs: 1_500,
+    });
+    for (const wrong of ["0", "999", "60001", "soon"]) {
+      expect(problemsOf(env({ ENTRA_TIMEOUT_MS: wrong }))).toEqual([
+        "ENTRA_TIMEOUT_MS: expected a whole number from 1000 to 60000",
+      ]);
+    }
   });
 
   it("names each missing part of the Entra app registration, and the session secret", () => {

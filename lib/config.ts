@@ -174,6 +174,11 @@ const schema = z
     MICROSOFT_GRAPH_URL: optional(z.url({ protocol: /^https$/, error: "expected an https:// URL" })).default(
       "https://graph.microsoft.com",
     ),
+    /**
+     * How long each request to Microsoft Entra ID (and Graph) may take before the app gives up:
+     * Auth.js's own requests get all of it, the app's key-set, discovery and Graph requests half.
+     */
+    ENTRA_TIMEOUT_MS: optional(integer(1_000, 60_000)).default(10_000),
     /** 32 bytes, base64: encrypts MSAL's token cache in the database. Default: derived from AUTH_SECRET. */
     TOKEN_CACHE_KEY: optional(
       z
@@ -352,6 +357,10 @@ export type Config = {
     issuer: string;
     /** True when the issuer is the local Entra ID emulator (npm run dev). */
     emulated: boolean;
+    /** ENTRA_TIMEOUT_MS: each of Auth.js's requests to Entra ID gives up after this long. */
+    timeoutMs: number;
+    /** Half of it: each of the app's own requests (discovery, key sets, Graph). */
+    lookupTimeoutMs: number;
   };
   database:
     | {
@@ -456,6 +465,8 @@ export function parseConfig(env: Env): Config {
       clientSecret: parsed.AUTH_MICROSOFT_ENTRA_ID_SECRET!,
       issuer: parsed.AUTH_MICROSOFT_ENTRA_ID_ISSUER!.replace(/\/$/, ""),
       emulated: parsed.ENTRA_EMULATOR === "1",
+      timeoutMs: parsed.ENTRA_TIMEOUT_MS,
+      lookupTimeoutMs: Math.round(parsed.ENTRA_TIMEOUT_MS / 2),
     },
     database: databaseConfigOf(parsed),
   };

@@ -3,6 +3,7 @@
 import NextAuth, { customFetch } from "next-auth";
 import MicrosoftEntraID from "next-auth/providers/microsoft-entra-id";
 import { config } from "../config";
+import { DeadlineExceeded, fetchWithin } from "../deadline";
 import { db } from "../db/client";
 import { SIGN_IN_SCOPE } from "../entra/app-registration";
 import { authorityBase } from "../entra/authority";
@@ -21,16 +22,24 @@ const globalForAuth = globalThis as unknown as { entraKeySets?: TenantKeySets };
 
 /**
  * No request to the identity provider may hold a sign-in forever (../SECURITY.md "The sign-in
- * flow"). Auth.js's own fetches each get this long: the issuer's discovery as the sign-in starts
- * and again at the callback, the token, and the discovery of the token's tenant. Auth.js keeps
- * none of them, so a failure ends one sign-in only. (The ID token's keys: id-token.ts, 5 s each.)
+ * flow"). Auth.js's own fetches each get ENTRA_TIMEOUT_MS (10 s by default): the issuer's
+ * discovery as the sign-in starts and again at the callback, the token, and the discovery of the
+ * token's tenant. Auth.js keeps none of them, so a failure ends one sign-in only. (The ID token's
+ * keys: id-token.ts, half as long each.) A request given up is logged, with its address only.
  */
-const PROVIDER_TIMEOUT_MS = 10_000;
-
-function withTimeout<T extends { [customFetch]?: typeof fetch }>(provider: T): T {
-  const entraFetch = provider[customFetch] ?? fetch;
-  provider[customFetch] = ((input: RequestInfo | URL, init?: RequestInit) =>
-    entraFetch(input, { ...init, signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) })) as typeof fetch;
+function withTimeout<T extends { [customFetch]?: typeof fetch }>(provider: T, timeoutMs: number): T {
+  const entraFetch = fetchWithin(timeoutMs, provider[customFetch] ?? fetch);
+  provider[customFetch] = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    try {
+      return await entraFetch(input, init);
+    } catch (error) {
+      if (error instanceof DeadlineExceeded) {
+        const url = new URL(input instanceof Request ? input.url : input);
+        console.warn(`[auth] Microsoft Entra ID gave no answer within ${error.ms} ms: ${url.origin}${url.pathname}`);
+      }
+      throw error;
+    }
+  }) as typeof fetch;
   return provider;
 }
 
@@ -39,7 +48,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const { auth: settings, entra, trial } = config();
   const cookie = sessionCookie();
   const base = authorityBase(entra.issuer);
-  const keySets = (globalForAuth.entraKeySets ??= new TenantKeySets(base));
+  const keySets = (globalForAuth.entraKeySets ??= new TenantKeySets(base, undefined, undefined, entra.lookupTimeoutMs));
   return {
     secret: settings.secret,
     adapter: appAdapter(db),
@@ -71,6 +80,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
             email: profile.email ?? null,
           }),
         }),
+        entra.timeoutMs,
       ),
     ],
     callbacks: {

@@ -5,6 +5,7 @@
 // multi-tenant apps (issuer built from the token's own tid); ../SECURITY.md "Tokens".
 import {
   createRemoteJWKSet,
+  customFetch,
   decodeJwt,
   decodeProtectedHeader,
   errors as joseErrors,
@@ -12,6 +13,7 @@ import {
   type JWTPayload,
   type JWTVerifyOptions,
 } from "jose";
+import { fetchWithDeadline, fetchWithin } from "../deadline";
 import { GUID } from "../guid";
 import { SettledCache } from "../settled-cache";
 
@@ -141,9 +143,7 @@ export class TenantKeySets {
     const issuer = `${this.authorityBase}/${tid}/v2.0`;
     let metadata: { issuer?: unknown; jwks_uri?: unknown } | null;
     try {
-      const response = await fetch(`${issuer}/.well-known/openid-configuration`, {
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      const response = await fetchWithDeadline(`${issuer}/.well-known/openid-configuration`, undefined, this.timeoutMs);
       if (!response.ok) {
         await response.body?.cancel();
         throw new IdTokenError("key-set-unavailable", `discovery answered ${response.status}`);
@@ -166,6 +166,7 @@ export class TenantKeySets {
     if (jwksUri?.protocol !== "https:") throw new IdTokenError("key-set-unavailable", "key set not served over https");
     // A failed fetch of the set is not kept either: jose fetches again at the next verification.
     return createRemoteJWKSet(jwksUri, {
+      [customFetch]: fetchWithin(this.timeoutMs),
       cooldownDuration: this.cooldownMs,
       cacheMaxAge: 10 * 60_000,
       timeoutDuration: this.timeoutMs,

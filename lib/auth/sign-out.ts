@@ -2,6 +2,7 @@
 // read from its discovery document, with a return to the app's home page.
 import { cookies } from "next/headers";
 import { config } from "../config";
+import { fetchWithDeadline } from "../deadline";
 import { db } from "../db/client";
 import { hashSessionToken, sessionCookie } from "./session";
 
@@ -22,9 +23,11 @@ export async function endSessionBeforeSignIn(): Promise<void> {
 let endSessionEndpoint: Promise<string | undefined> | undefined;
 
 export async function microsoftSignOutUrl(appUrl: string): Promise<string | undefined> {
-  endSessionEndpoint ??= fetch(`${config().entra.issuer}/.well-known/openid-configuration`, {
-    signal: AbortSignal.timeout(5_000),
-  })
+  endSessionEndpoint ??= fetchWithDeadline(
+    `${config().entra.issuer}/.well-known/openid-configuration`,
+    undefined,
+    config().entra.lookupTimeoutMs,
+  )
     .then(async (response) => {
       const document = response.ok ? ((await response.json()) as { end_session_endpoint?: unknown }) : {};
       if (typeof document.end_session_endpoint !== "string") throw new Error("no end_session_endpoint");

@@ -1,6 +1,7 @@
 // Where Microsoft Entra ID is: the authority host of the configured issuer, and the discovery
 // document of any of its authorities (a tenant, /organizations, ...), fetched once an hour.
 import { config } from "../config";
+import { fetchWithDeadline } from "../deadline";
 import { SettledCache } from "../settled-cache";
 
 /** `https://login.microsoftonline.com` from `https://login.microsoftonline.com/common/v2.0`. */
@@ -26,7 +27,7 @@ const cache = new SettledCache<AuthorityMetadata>({ max: 1_000, ttl: 60 * 60 * 1
 export function authorityMetadata(segment: string): Promise<AuthorityMetadata> {
   const url = `${authorityBase()}/${segment}/v2.0/.well-known/openid-configuration`;
   return cache.get(url, async () => {
-    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    const response = await fetchWithDeadline(url, undefined, config().entra.lookupTimeoutMs);
     if (!response.ok) throw new Error(`discovery of ${segment} answered ${response.status}`);
     const raw = await response.text();
     return { ...(JSON.parse(raw) as Omit<AuthorityMetadata, "raw">), raw };
@@ -50,7 +51,7 @@ const v1Cache = new SettledCache<V1AuthorityMetadata>({ max: 1_000, ttl: 60 * 60
 export function v1AuthorityMetadata(segment: string): Promise<V1AuthorityMetadata> {
   const url = `${authorityBase()}/${segment}/.well-known/openid-configuration`;
   return v1Cache.get(url, async () => {
-    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    const response = await fetchWithDeadline(url, undefined, config().entra.lookupTimeoutMs);
     if (!response.ok) throw new Error(`v1 discovery of ${segment} answered ${response.status}`);
     return (await response.json()) as V1AuthorityMetadata;
   });
