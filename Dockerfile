@@ -13,14 +13,13 @@ ARG NODE_VERSION=22
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
-# What `npm install` needs, first: its layer is reused until the dependencies change. The postinstall
+# What `npm ci` needs, first: its layer is reused until the dependencies change. The postinstall
 # script generates the Prisma client from prisma/schema.prisma.
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY scripts/prisma-generate.mjs scripts/offline-schema-engine.sh ./scripts/
-# `npm install` rather than `npm ci`: the committed lock file lists only Linux x64's native
-# binaries (tailwindcss, next/swc), and npm ci refuses a lock file that lacks the others.
-RUN npm install --no-audit --no-fund
+# Exactly the committed lock file, which lists every platform's native binaries (scripts/check-lock.mjs).
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 

@@ -1,22 +1,29 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 import { appUrl } from "./e2e/support/app";
+import { findChromium } from "./e2e/support/chromium";
 
 // Browser tests run against a production build (`npm run test:e2e` builds first).
-// Browsers: Debian's Chromium where it is installed (CI installs it: .ci/run), else
-// CHROMIUM_PATH, else the browser `npx playwright install chromium` downloads.
-const executablePath = process.env.CHROMIUM_PATH || (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+// Browsers: CHROMIUM_PATH, else Debian's Chromium (CI installs it: .ci/run), else the browser
+// `npx playwright install chromium` downloads (e2e/support/chromium.ts; `npm test` checks first).
+const chromium = findChromium();
+const executablePath = chromium.found ? chromium.path : undefined;
 
 const baseURL = appUrl;
 
 export default defineConfig({
   testDir: "e2e",
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
-  // The specs start servers and databases of their own: one at a time on a 2-core machine.
-  workers: 1,
+  // Bounds that catch a hang, far from what a busy 2-core machine needs: a test's verdict is
+  // what the app did, never how fast (../shared/ENGINEERING.md; speed is `npm run bench`'s).
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  // Two spec files at a time, each with servers, databases and ports of its own: much of a browser
+  // test is waiting (for pages, the emulator, a timeout), so two keep a 2-core machine busy.
+  // PLAYWRIGHT_WORKERS=1 runs one at a time.
+  workers: Number(process.env.PLAYWRIGHT_WORKERS || 2),
+  // A retry would hide a test that fails now and then: each failure is a defect to fix.
+  retries: 0,
   forbidOnly: !!process.env.CI,
-  reporter: [["list"]],
+  reporter: [["list"], ["./e2e/support/slowest-specs.ts"]],
   use: { baseURL, trace: "retain-on-failure" },
   projects: [
     {

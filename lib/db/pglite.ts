@@ -2,7 +2,7 @@
 // loopback port, so the app reaches it through @prisma/adapter-pg like any other PostgreSQL.
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
 export type PgliteServer = {
@@ -55,9 +55,10 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
 
 /**
  * Opens (creating it when missing) a PGlite database in `dataDir`, or in memory when `dataDir`
- * is undefined, and serves it on 127.0.0.1 on a free port.
+ * is undefined, and serves it on 127.0.0.1 on a free port. `options` go to PGlite (the tests give
+ * it compiled modules and a database to start from: test/databases.ts).
  */
-export async function startPgliteServer(dataDir?: string): Promise<PgliteServer> {
+export async function startPgliteServer(dataDir?: string, options: PGliteOptions = {}): Promise<PgliteServer> {
   let unlock = async () => {};
   if (dataDir) {
     // PGlite does not create missing parent folders of its data directory.
@@ -65,7 +66,7 @@ export async function startPgliteServer(dataDir?: string): Promise<PgliteServer>
     unlock = await lockDataDir(dataDir);
   }
   try {
-    const db = await PGlite.create(dataDir);
+    const db = await PGlite.create(dataDir, options);
     // PGlite has one session, which the socket server shares between connections: it runs an
     // open transaction's queries alone, but it can interleave the messages of two connections
     // outside transactions. So the app's pool talks to it over one connection at a time

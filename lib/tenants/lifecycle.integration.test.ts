@@ -18,31 +18,48 @@ import {
   type TrialMode,
   type Trigger,
 } from "./lifecycle";
+import { tenantsCommand } from "./command";
 import { admitUser } from "./trial";
 
 describe.each(databaseTargets)("npm run tenants on $name", (target) => {
   const db = migratedDatabase(target, { poolMax: 1 });
+  const env = () => ({
+    NODE_ENV: "production" as const,
+    DATABASE_URL: db.url,
+    DATABASE_POOL_MAX: "1",
+    TRIAL_DAYS: "14",
+  });
 
-  // The real command, as an operator runs it (its own process, its own connection). Not spawnSync:
-  // the PGlite server of this test lives in this process and must keep answering.
-  const tenants = (...args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(
-        process.execPath,
-        [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/tenants.ts", ...args],
-        {
-          env: {
-            PATH: process.env.PATH,
-            NODE_ENV: "production",
-            DATABASE_URL: db.url,
-            DATABASE_POOL_MAX: "1",
-            TRIAL_DAYS: "14",
-          },
-          encoding: "utf8",
-        },
-        (_error, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
-      );
+  /** The command run in this process, through the entry function the script runs. */
+  async function tenants(...args: string[]) {
+    const out = { stdout: "", stderr: "" };
+    const status = await tenantsCommand(args, env(), {
+      info: (line) => void (out.stdout += `${line}\n`),
+      error: (line) => void (out.stderr += `${line}\n`),
     });
+    return { status, ...out };
+  }
+
+  it("is a real command: `npm run tenants -- approve` in its own process starts a partner-led trial", async () => {
+    const tid = randomUUID();
+    await admitUser(db.prisma, { tid, oid: randomUUID(), name: "Nancy" }, { days: 30, mode: "partner" });
+    // As an operator runs it: its own process, its own connection, configured by the environment.
+    // Not spawnSync: the PGlite server of this test lives in this process and must keep answering.
+    const { status, stdout, stderr } = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
+      (resolve) => {
+        const child = execFile(
+          process.execPath,
+          [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/tenants.ts", "approve", tid],
+          { env: { PATH: process.env.PATH, ...env() }, encoding: "utf8" },
+          (_error, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
+        );
+      },
+    );
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^${tid}  TRIAL  trial ends \\d{4}-`));
+    expect((await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).status).toBe("TRIAL");
+  });
 
   it("approves a partner-led trial, extends, suspends, reinstates and activates, with an audit trail", async () => {
     const tid = randomUUID();
@@ -87,7 +104,10 @@ describe.each(databaseTargets)("npm run tenants on $name", (target) => {
     expect(approve.stderr).toContain("is TRIAL, not PENDING");
     expect((await tenants("extend", tid, "0")).stderr).toContain("days: expected 1 to 365");
     expect((await tenants("suspend", randomUUID())).stderr).toContain("No tenant");
-    expect((await tenants("suspend", "not-a-guid")).status).toBe(2);
+    const notGuid = await tenants("suspend", "not-a-guid");
+    expect(notGuid.status).toBe(2);
+    expect(notGuid.stderr).toContain("Usage: npm run tenants");
+    expect((await tenants("launch", tid)).status).toBe(2);
     expect((await db.prisma.tenant.findUniqueOrThrow({ where: { id: tid } })).status).toBe("TRIAL");
   });
 });

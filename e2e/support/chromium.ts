@@ -1,0 +1,39 @@
+// Which Chromium the browser tests drive, found before anything else runs (scripts/test.ts) and
+// named to Playwright (playwright.config.ts), in this order:
+//   1. CHROMIUM_PATH, when set (it must name a file);
+//   2. Debian's /usr/bin/chromium (apt-get install chromium; what CI installs: .ci/run);
+//   3. Playwright's own, when `npx playwright install chromium` has downloaded it.
+import { existsSync, readFileSync } from "node:fs";
+import { chromium } from "@playwright/test";
+
+export type FoundChromium =
+  /** `path`: give Playwright this executable; undefined: Playwright's own browser. */
+  { found: true; path: string | undefined; source: string } | { found: false; problem: string };
+
+export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
+
+export function findChromium(env: Record<string, string | undefined> = process.env): FoundChromium {
+  const named = env.CHROMIUM_PATH?.trim();
+  if (named) {
+    return existsSync(named)
+      ? { found: true, path: named, source: "CHROMIUM_PATH" }
+      : { found: false, problem: `CHROMIUM_PATH names ${named}, which does not exist` };
+  }
+  if (existsSync(DEBIAN_CHROMIUM)) return { found: true, path: DEBIAN_CHROMIUM, source: "Debian's chromium" };
+  if (existsSync(chromium.executablePath())) return { found: true, path: undefined, source: "Playwright's Chromium" };
+  return { found: false, problem: "no Chromium found (CHROMIUM_PATH, /usr/bin/chromium, Playwright's own)" };
+}
+
+/**
+ * The one command that gets this machine a Chromium for the browser tests: Debian's package on
+ * Debian (Ubuntu's `chromium` is a snap Playwright cannot drive), Playwright's download elsewhere.
+ */
+export function chromiumInstallCommand(): string {
+  let os = "";
+  try {
+    os = readFileSync("/etc/os-release", "utf8");
+  } catch {
+    // not Linux, or not a distribution that says
+  }
+  return /^ID=debian$/m.test(os) ? "sudo apt-get install -y chromium" : "npx playwright install chromium";
+}

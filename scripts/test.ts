@@ -1,0 +1,83 @@
+// npm test: every check, in order, stopping at the first failure, then how long each phase took.
+//   browser      a Chromium for the browser tests, found (or installed) before anything runs
+//   typecheck    npm run typecheck
+//   lint         npm run lint
+//   unit         npm run test:unit
+//   integration  npm run test:integration
+//   build        npm run build (the standalone server the browser tests start)
+//   browser tests  playwright test
+// The phases' times go to test-results/phases.json too, for .ci/run's summary.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { chromiumInstallCommand, findChromium } from "../e2e/support/chromium";
+
+type Phase = { name: string; seconds: number; ok: boolean };
+const phases: Phase[] = [];
+
+function run(command: string, args: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit" });
+    child.once("exit", (code) => resolve(code === 0));
+    child.once("error", () => resolve(false));
+  });
+}
+
+async function phase(name: string, step: () => Promise<boolean>): Promise<boolean> {
+  console.info(`\n--- ${name}`);
+  const started = performance.now();
+  const ok = await step();
+  phases.push({ name, seconds: Math.round((performance.now() - started) / 100) / 10, ok });
+  return ok;
+}
+
+/** A Chromium, or the one command that gets one: checked first, not after ten minutes of tests. */
+async function ensureChromium(): Promise<boolean> {
+  let chromium = findChromium();
+  if (!chromium.found && !process.env.CHROMIUM_PATH) {
+    console.info("No Chromium found: trying `npx playwright install chromium` (it needs Playwright's download host)");
+    spawnSync("npx", ["playwright", "install", "chromium"], { stdio: "inherit", timeout: 300_000 });
+    chromium = findChromium();
+  }
+  if (chromium.found) {
+    console.info(`Browser tests use ${chromium.source}${chromium.path ? ` (${chromium.path})` : ""}`);
+    return true;
+  }
+  console.error(
+    `\nThe browser tests need Chromium: ${chromium.problem}.\n` +
+      `Run this, then npm test again:\n\n  ${chromiumInstallCommand()}\n\n` +
+      `(or set CHROMIUM_PATH to a Chromium or Chrome executable)`,
+  );
+  return false;
+}
+
+function summary(): void {
+  const width = Math.max(...phases.map((entry) => entry.name.length));
+  console.info("\n--- how long each phase took");
+  for (const entry of phases) {
+    console.info(`${entry.name.padEnd(width)}  ${entry.seconds.toFixed(1).padStart(6)} s${entry.ok ? "" : "  FAILED"}`);
+  }
+  const total = phases.reduce((sum, entry) => sum + entry.seconds, 0);
+  console.info(`${"total".padEnd(width)}  ${total.toFixed(1).padStart(6)} s`);
+  mkdirSync("test-results", { recursive: true });
+  writeFileSync("test-results/phases.json", `${JSON.stringify(phases, null, 2)}\n`);
+}
+
+const steps: [string, () => Promise<boolean>][] = [
+  ["browser", ensureChromium],
+  ["typecheck", () => run("npm", ["run", "typecheck"])],
+  ["lint", () => run("npm", ["run", "lint"])],
+  ["unit", () => run("npm", ["run", "test:unit"])],
+  ["integration", () => run("npm", ["run", "test:integration"])],
+  ["build", () => run("npm", ["run", "build"])],
+  ["browser tests", () => run("npx", ["playwright", "test"])],
+];
+
+let failed = false;
+for (const [name, step] of steps) {
+  if (!(await phase(name, step))) {
+    failed = true;
+    break;
+  }
+}
+summary();
+process.exit(failed ? 1 : 0);
