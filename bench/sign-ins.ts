@@ -10,7 +10,7 @@ import { sessionCookie } from "../lib/auth/session";
 import { load, type Figures } from "./load";
 import { cpuMs, peakRssMb, rssNow } from "./proc";
 import { seconds, startBenchServer } from "./setup";
-import { CookieJar, signIn, type DirectoryAccount } from "./sign-in-client";
+import { CookieJar, signIn, type DirectoryAccount } from "../test/sign-in-client";
 
 export type SignInFigures = {
   signIns: number;

@@ -270,6 +270,18 @@ describe("misbehaviours, for testing the app's defences", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
   });
 
+  it("is kept for a person's sign-in: an app's own token request in between does not take it", async () => {
+    const signedIn = await signIn(emulator, { username: "megan@contoso.com", consent: "accept" });
+    expect((await control(emulator, "misbehave", { kind: "token-500" })).status).toBe(200);
+    const appOnly = await redeem(
+      emulator,
+      { grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" },
+      seed.contoso,
+    );
+    expect(appOnly.status).toBe(200);
+    expect((await exchange(emulator, signedIn)).status).toBe(500);
+  });
+
   it("lists every kind it knows in its error message", async () => {
     const body = await (await control(emulator, "misbehave", { kind: "?" })).json();
     for (const kind of misbehaviours) expect(body.error).toContain(kind);

@@ -11,7 +11,7 @@ export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 export const MARKETPLACE_RESOURCE_ID = "20e940b3-4c77-4b0b-9a53-9e16a1b010a7";
 export const TOKEN_LIFETIME_S = 3600;
 
-/** A misbehaviour applies to the next token endpoint response only. */
+/** A misbehaviour applies to the next token endpoint response to a person's sign-in only. */
 export const misbehaviours = [
   "bad-signature",
   "alg-none",

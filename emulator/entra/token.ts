@@ -25,8 +25,12 @@ export async function token(
   signal: AbortSignal,
 ): Promise<Response> {
   emulator.stats.tokenRequests++;
-  const misbehaviour = emulator.misbehaviour;
-  emulator.misbehaviour = undefined;
+  // A misbehaviour bends the next answer to a person's sign-in (a code or a refresh token), never
+  // an app's own request (client credentials: the marketplace's credential check at a server's
+  // start, its jobs), which would take it from the sign-in the test attacks.
+  const forPerson = ["authorization_code", "refresh_token"].includes(form.get("grant_type") ?? "");
+  const misbehaviour = forPerson ? emulator.misbehaviour : undefined;
+  if (forPerson) emulator.misbehaviour = undefined;
   switch (misbehaviour?.kind) {
     case "token-500":
       return Response.json(

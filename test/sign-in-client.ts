@@ -1,5 +1,6 @@
 // One person's sign-in, as a browser makes it but with a plain HTTP client: a cookie jar, and
-// redirects followed by hand. From AppSource's "Free trial" link (/trial, whose zero-second
+// redirects followed by hand (the bench's sign-in load, and the browser tests' attacks on the
+// sign-in, where what matters is what the server does with the identity provider's answers). From AppSource's "Free trial" link (/trial, whose zero-second
 // refresh leads to /trial/start) through Auth.js to the emulator's authorize endpoint; its account
 // picker and, at a first sign-in, its consent page, answered by posting their forms (the fields of
 // emulator/pages.ts: tid and oid, then decision=accept); back to the app's callback, and on to the
@@ -54,10 +55,13 @@ export class CookieJar {
   }
 }
 
-type Page = { url: URL; text: string };
+export type Page = { url: URL; status: number; text: string };
 
-/** One request, then its redirects (GET, as browsers do after a POST answered 302/303), to a page. */
-async function navigate(jar: CookieJar, target: URL, form?: Record<string, string>): Promise<Page> {
+/**
+ * One request, then its redirects (GET, as browsers do after a POST answered 302/303), to a page;
+ * with `anyStatus`, whatever the last answer was, else only a 200.
+ */
+async function navigate(jar: CookieJar, target: URL, form?: Record<string, string>, anyStatus = false): Promise<Page> {
   let url = target;
   let init: RequestInit = form
     ? {
@@ -81,10 +85,10 @@ async function navigate(jar: CookieJar, target: URL, form?: Record<string, strin
       init = { method: "GET" };
       continue;
     }
-    if (response.status !== 200) {
+    if (response.status !== 200 && !anyStatus) {
       throw new SignInError(`${init.method} ${url.pathname} answered ${response.status}: ${text.slice(0, 200)}`);
     }
-    return { url, text };
+    return { url, status: response.status, text };
   }
   throw new SignInError(`more than 10 redirects from ${target.pathname}`);
 }
@@ -103,6 +107,30 @@ function formAction(page: Page, step: "account" | "consent"): URL {
 }
 
 /**
+ * `account`'s sign-in from the trial link, in `jar` (cleared first: a private window), as far as it
+ * goes: the account picker, the consent page when the emulator asks (accepted), and then wherever
+ * the app sends the browser, whatever it answers there. `consented` says whether consent was asked.
+ */
+export async function attemptSignIn(
+  appUrl: string,
+  account: Pick<DirectoryAccount, "tenantId" | "oid">,
+  jar: CookieJar,
+): Promise<Page & { consented: boolean }> {
+  jar.clear();
+  const landing = await navigate(jar, new URL("/trial", appUrl));
+  const refresh = landing.text.match(/http-equiv="refresh" content="\d+;\s*url=([^"]+)"/i)?.[1];
+  if (!refresh) throw new SignInError("the trial page has no refresh to the sign-in");
+  const picker = await navigate(jar, new URL(unescapeHtml(refresh), landing.url));
+  if (!picker.text.includes(`value="${account.oid}"`)) {
+    throw new SignInError(`the account picker at ${picker.url.pathname} does not offer ${account.oid}`);
+  }
+  const next = await navigate(jar, formAction(picker, "account"), { tid: account.tenantId, oid: account.oid }, true);
+  const consented = next.status === 200 && next.text.includes("<h1>Permissions requested</h1>");
+  if (!consented) return { ...next, consented };
+  return { ...(await navigate(jar, formAction(next, "consent"), { decision: "accept" }, true)), consented };
+}
+
+/**
  * Signs `account` in from the trial link to the dashboard, in `jar` (cleared first: a private
  * window). `visit` says what the emulator must ask: a first sign-in consents, a returning one
  * does not. Throws SignInError when any step answers otherwise.
@@ -113,20 +141,13 @@ export async function signIn(
   visit: "first" | "returning",
   jar: CookieJar,
 ): Promise<void> {
-  jar.clear();
-  const landing = await navigate(jar, new URL("/trial", appUrl));
-  const refresh = landing.text.match(/http-equiv="refresh" content="\d+;\s*url=([^"]+)"/i)?.[1];
-  if (!refresh) throw new SignInError("the trial page has no refresh to the sign-in");
-  const picker = await navigate(jar, new URL(unescapeHtml(refresh), landing.url));
-  if (!picker.text.includes(`value="${account.oid}"`)) {
-    throw new SignInError(`the account picker at ${picker.url.pathname} does not offer ${account.oid}`);
+  const next = await attemptSignIn(appUrl, account, jar);
+  if (next.consented !== (visit === "first")) {
+    throw new SignInError(`a ${visit} sign-in ${next.consented ? "was" : "was not"} asked for consent`);
   }
-  let next = await navigate(jar, formAction(picker, "account"), { tid: account.tenantId, oid: account.oid });
-  const asksConsent = next.text.includes("<h1>Permissions requested</h1>");
-  if (asksConsent !== (visit === "first")) {
-    throw new SignInError(`a ${visit} sign-in ${asksConsent ? "was" : "was not"} asked for consent`);
+  if (next.status !== 200) {
+    throw new SignInError(`${next.url.pathname} answered ${next.status}: ${next.text.slice(0, 200)}`);
   }
-  if (asksConsent) next = await navigate(jar, formAction(next, "consent"), { decision: "accept" });
   if (next.url.origin !== new URL(appUrl).origin || next.url.pathname !== "/dashboard") {
     throw new SignInError(`the sign-in ended at ${next.url.href}, not the dashboard`);
   }
