@@ -27,11 +27,12 @@ describe.each(databaseTargets)("the job queue on $name", (target) => {
     const first = await openJobQueue(pool, { jobs: [job], pollingIntervalSeconds: 0.5, log: quiet });
     const second = embedded ? null : await openJobQueue(pool, { jobs: [job], pollingIntervalSeconds: 0.5, log: quiet });
     try {
-      await first.send(job.name, {});
-      await expect.poll(() => runs, { timeout: 15_000 }).toBe(1);
+      const id = await first.send(job.name, {});
+      await expect.poll(() => runs, { timeout: 30_000 }).toBe(1);
       const schedules = await first.getSchedules();
       expect(schedules.map((schedule) => [schedule.name, schedule.cron])).toEqual([["test.count", "0 3 * * *"]]);
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // Done for good: a completed job is never fetched again, by either worker (no waiting to see).
+      await expect.poll(async () => (await first.getJobById(job.name, id!))?.state, { timeout: 30_000 }).toBe("completed");
       expect(runs).toBe(1);
     } finally {
       await second?.stop({ graceful: true, wait: true });
