@@ -32,7 +32,9 @@ describe.each(databaseTargets)("the job queue on $name", (target) => {
       const schedules = await first.getSchedules();
       expect(schedules.map((schedule) => [schedule.name, schedule.cron])).toEqual([["test.count", "0 3 * * *"]]);
       // Done for good: a completed job is never fetched again, by either worker (no waiting to see).
-      await expect.poll(async () => (await first.getJobById(job.name, id!))?.state, { timeout: 30_000 }).toBe("completed");
+      await expect
+        .poll(async () => (await first.getJobById(job.name, id!))?.state, { timeout: 30_000 })
+        .toBe("completed");
       expect(runs).toBe(1);
     } finally {
       await second?.stop({ graceful: true, wait: true });
