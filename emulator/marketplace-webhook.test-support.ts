@@ -27,8 +27,11 @@ export type Receiver = {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until `check` is true (polling), or fails with `what`. */
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+/**
+ * Waits until `check` is true (polling), or fails with `what` after `timeoutMs`: a bound that
+ * catches a hang, far above what a busy machine needs.
+ */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -60,7 +63,7 @@ export function withWebhookReceiver(emulator: () => RunningEmulator): Receiver {
     url: "",
     received: [],
     answers: [],
-    async next(count, timeoutMs = 5_000) {
+    async next(count, timeoutMs = 30_000) {
       await until(() => receiver.received.length >= count, `${count} webhook call(s)`, timeoutMs);
       return receiver.received;
     },
@@ -94,7 +97,17 @@ export type Delivery = {
 };
 
 export async function deliveries(emulator: RunningEmulator): Promise<Delivery[]> {
-  return ((await ok(control(emulator, "marketplace/webhooks"))) as { deliveries: Delivery[] }).deliveries;
+  return (await webhookLog(emulator)).deliveries;
+}
+
+/** What the local marketplace has delivered, and what it still means to deliver. */
+export async function webhookLog(
+  emulator: RunningEmulator,
+): Promise<{ deliveries: Delivery[]; queued: { operationId: string; action: string }[] }> {
+  return (await ok(control(emulator, "marketplace/webhooks"))) as {
+    deliveries: Delivery[];
+    queued: { operationId: string; action: string }[];
+  };
 }
 
 export const settings = (emulator: RunningEmulator, values: Record<string, unknown>) =>

@@ -11,9 +11,13 @@ import { EmbeddedDatabaseBusyError } from "./pglite";
 const embedded = (dataDir: string) => ({ kind: "embedded" as const, dataDir, connectTimeoutMs: 5_000 });
 
 describe("the embedded database (DATABASE_URL unset)", () => {
+  // One folder for the file: creating a PGlite database on disk is the slow part (initdb), and the
+  // tests after the first need an existing one.
+  let dataDir: string;
+
   it("is created, with its missing parent folders, and migrated on first start, and keeps its data", async () => {
     vi.spyOn(console, "info").mockImplementation(() => {});
-    const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "embedded-")), "nested", "pglite");
+    dataDir = path.join(await mkdtemp(path.join(tmpdir(), "embedded-")), "nested", "pglite");
     const id = randomUUID();
 
     const first = await openDatabase(embedded(dataDir));
@@ -39,23 +43,22 @@ describe("the embedded database (DATABASE_URL unset)", () => {
   });
 
   it("refuses a second opening of the same folder while it is open, naming the folder", async () => {
-    const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "embedded-")), "pglite");
     const first = await openDatabase(embedded(dataDir));
     try {
       const second = openDatabase(embedded(dataDir));
       await expect(second).rejects.toBeInstanceOf(EmbeddedDatabaseBusyError);
       await expect(second).rejects.toThrow(dataDir);
-      expect(await first.prisma.tenant.count()).toBe(0); // the first is unharmed
+      expect(await first.prisma.tenant.count()).toBe(1); // the first is unharmed
     } finally {
       await first.close();
     }
   });
 
   it("takes over a lock left by a process that is gone", async () => {
-    const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "embedded-")), "pglite");
     const exited = spawnSync(process.execPath, ["-e", "process.exit(0)"]);
     await writeFile(`${dataDir}.lock`, String(exited.pid));
     const opened = await openDatabase(embedded(dataDir));
+    expect(await opened.prisma.tenant.count()).toBe(1);
     await opened.close();
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
   });

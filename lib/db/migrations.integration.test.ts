@@ -5,6 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { databaseTargets, type TestDatabase } from "@/test/databases";
+import { pgliteTemplateOptions } from "@/test/pglite-template";
 import { migrateDatabase, migrationAdapter } from "./connection";
 import {
   diffDatabaseToSchema,
@@ -36,7 +37,7 @@ async function driftOf(url: string): Promise<string> {
 
 describe("prisma/migrations and schema.prisma", () => {
   it("agree: replaying the migrations yields exactly schema.prisma (no migration left to write)", async () => {
-    expect(await withInMemoryDatabases(diffMigrationsToSchema)).toBe("");
+    expect(await withInMemoryDatabases(diffMigrationsToSchema, await pgliteTemplateOptions())).toBe("");
   });
 });
 
