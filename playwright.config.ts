@@ -1,10 +1,10 @@
 import { defineConfig, devices } from "@playwright/test";
 import { appUrl } from "./e2e/support/app";
-import { findChromium } from "./e2e/support/chromium";
+import { findChromium } from "./scripts/chromium";
 
 // Browser tests run against a production build (`npm run test:e2e` builds first).
 // Browsers: CHROMIUM_PATH, else Debian's Chromium (CI installs it: .ci/run), else the browser
-// `npx playwright install chromium` downloads (e2e/support/chromium.ts; `npm test` checks first).
+// `npx playwright install chromium` downloads (scripts/chromium.ts; `npm test` checks first).
 const chromium = findChromium();
 const executablePath = chromium.found ? chromium.path : undefined;
 

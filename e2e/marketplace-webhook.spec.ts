@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startAppServer, type AppServer } from "./support/app-server";
+import { pickAccount } from "./support/emulator-pages";
 import { expectNoAxeViolations } from "./support/axe";
 import { FORGERIES } from "../emulator/marketplace/webhook-token";
 import { emulatorControl } from "./support/emulator-control";
@@ -40,9 +41,7 @@ async function newPage(browser: Browser, size = { width: 1280, height: 800 }): P
 
 async function signIn(page: Page, name: RegExp, path = "/trial") {
   await page.goto(`${app.url}${path}`);
-  await page.getByRole("button", { name }).click();
-  const consent = page.getByRole("heading", { name: "Permissions requested" });
-  if (await consent.isVisible()) await page.getByRole("button", { name: "Accept" }).click();
+  await pickAccount(page, name);
   await page.waitForURL((url) => url.origin === app.url && !url.pathname.startsWith("/api/"));
 }
 

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startAppServer, type AppServer } from "./support/app-server";
+import { pickAccount } from "./support/emulator-pages";
 import { expectNoAxeViolations } from "./support/axe";
 import { emulatorControl } from "./support/emulator-control";
 import { signInAtLanding as signInWith } from "./support/marketplace";
@@ -58,9 +59,7 @@ test("a Contoso admin in a running trial buys a plan on the local marketplace, a
   const page = await newPage(browser);
   // A running trial first: Megan is the first of Contoso, so its admin.
   await page.goto(`${app.url}/trial`);
-  await page.getByRole("button", { name: /Megan Bowen/ }).click();
-  const consent = page.getByRole("heading", { name: "Permissions requested" });
-  if (await consent.isVisible()) await page.getByRole("button", { name: "Accept" }).click();
+  await pickAccount(page, /Megan Bowen/);
   await page.waitForURL(`${app.url}/dashboard`);
   expect((await app.prisma.tenant.findUniqueOrThrow({ where: { id: CONTOSO } })).status).toBe("TRIAL");
 

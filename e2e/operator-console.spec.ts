@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startAppServer, type AppServer } from "./support/app-server";
 import { assignAppRole } from "./support/app-roles";
 import { expectNoAxeViolations } from "./support/axe";
+import { pickAccount } from "./support/emulator-pages";
 
 // The operator console, end to end in real Chromium with the emulator (partner-led trials, so a
 // tenant waits for approval): the demo operator Pat of Adatum signs in, finds a tenant by domain,
@@ -27,9 +28,7 @@ async function newPage(browser: Browser, size = { width: 1280, height: 900 }): P
 
 /** Through the emulator's account picker (and consent, the first time) back to the app. */
 async function pick(page: Page, name: RegExp) {
-  await page.getByRole("button", { name }).click();
-  const consent = page.getByRole("heading", { name: "Permissions requested" });
-  if (await consent.isVisible()) await page.getByRole("button", { name: "Accept" }).click();
+  await pickAccount(page, name);
   await page.waitForURL((url) => url.origin === app.url && !url.pathname.startsWith("/api/"));
 }
 

@@ -9,7 +9,7 @@
 // The phases' times go to test-results/phases.json too, for .ci/run's summary.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { chromiumInstallCommand, findChromium } from "../e2e/support/chromium";
+import { chromiumInstallCommand, findChromium } from "./chromium";
 
 type Phase = { name: string; seconds: number; ok: boolean };
 const phases: Phase[] = [];
@@ -43,9 +43,11 @@ async function ensureChromium(): Promise<boolean> {
     return true;
   }
   console.error(
-    `\nThe browser tests need Chromium: ${chromium.problem}.\n` +
-      `Run this, then npm test again:\n\n  ${chromiumInstallCommand()}\n\n` +
-      `(or set CHROMIUM_PATH to a Chromium or Chrome executable)`,
+    process.env.CHROMIUM_PATH
+      ? `\nThe browser tests need Chromium: ${chromium.problem}.\nSet CHROMIUM_PATH to a Chromium or Chrome executable, or unset it.`
+      : `\nThe browser tests need Chromium: ${chromium.problem}.\n` +
+          `Run this, then npm test again:\n\n  ${chromiumInstallCommand()}\n\n` +
+          `(or set CHROMIUM_PATH to a Chromium or Chrome executable)`,
   );
   return false;
 }

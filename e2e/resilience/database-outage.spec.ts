@@ -44,7 +44,7 @@ function traffic(page: Page) {
   const done = (async () => {
     while (running) {
       for (const path of ["/api/tenant", "/dashboard", "/api/health"]) {
-        const response = await page.request.get(`${app.url}${path}`, { timeout: 15_000 }).catch(() => null);
+        const response = await page.request.get(`${app.url}${path}`, { timeout: 60_000 }).catch(() => null);
         statuses.push(response?.status() ?? -1);
       }
     }
@@ -113,10 +113,10 @@ test("the database stops mid-traffic: 503s written for people, never a 500, and 
 
   proxy().restore();
   await expect
-    .poll(async () => (await megan.request.get(`${app.url}/api/health`)).status(), { timeout: 15_000 })
+    .poll(async () => (await megan.request.get(`${app.url}/api/health`)).status(), { timeout: 60_000 })
     .toBe(200);
   await expect
-    .poll(async () => (await megan.request.get(`${app.url}/api/tenant`)).status(), { timeout: 15_000 })
+    .poll(async () => (await megan.request.get(`${app.url}/api/tenant`)).status(), { timeout: 60_000 })
     .toBe(200);
   await megan.goto(`${app.url}/dashboard`);
   await expect(megan.getByRole("heading", { level: 1 })).not.toHaveText(/unavailable/);
@@ -151,7 +151,7 @@ test("a first sign-in whose callback meets the database down writes nothing, and
 
   // Once the database answers again, the same person signs in: one tenant, one user.
   await expect
-    .poll(async () => (await page.request.get(`${app.url}/api/health`)).status(), { timeout: 15_000 })
+    .poll(async () => (await page.request.get(`${app.url}/api/health`)).status(), { timeout: 60_000 })
     .toBe(200);
   const again = await signIn(browser, /Ian Brooks/);
   await expect(again.getByRole("heading", { level: 1 })).toBeVisible();

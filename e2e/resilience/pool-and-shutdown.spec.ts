@@ -117,8 +117,8 @@ test.describe("pool exhaustion", () => {
     }
 
     proxy.restore();
-    await expect.poll(async () => (await get(server, "/api/tenant")).status, { timeout: 15_000 }).toBe(200);
-    await expect.poll(async () => (await get(server, "/dashboard")).status, { timeout: 15_000 }).toBe(200);
+    await expect.poll(async () => (await get(server, "/api/tenant")).status, { timeout: 60_000 }).toBe(200);
+    await expect.poll(async () => (await get(server, "/dashboard")).status, { timeout: 60_000 }).toBe(200);
     expect(server.process.exitCode).toBeNull();
   });
 });

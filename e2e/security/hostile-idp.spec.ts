@@ -30,7 +30,7 @@ async function expectNothingWritten() {
 }
 
 async function expectRefused(page: Page) {
-  await page.waitForURL(`${app.url}/signin/error**`, { timeout: 30_000 });
+  await page.waitForURL(`${app.url}/signin/error**`, { timeout: 60_000 });
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign-in did not complete");
   expect((await page.context().cookies()).map((cookie) => cookie.name)).not.toContain("appsource.session");
   await expectNothingWritten();

@@ -10,7 +10,7 @@ const onPicker = (url: URL) => /\/oauth2\/v2\.0\/authorize$|\/v2\.0\/adminconsen
 export async function pickAccount(page: Page, name: RegExp, decision: "Accept" | "Cancel" = "Accept") {
   await page.getByRole("button", { name }).click();
   // The next document: the permission screen, or wherever the emulator sent the browser.
-  await page.waitForURL((url) => !onPicker(url), { timeout: 20_000 }).catch(() => undefined);
+  await page.waitForURL((url) => !onPicker(url), { timeout: 60_000 }).catch(() => undefined);
   const asked = page.getByRole("heading", { name: "Permissions requested" });
   if (await asked.isVisible()) await page.getByRole("button", { name: decision }).click();
 }

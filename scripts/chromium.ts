@@ -12,15 +12,19 @@ export type FoundChromium =
 
 export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 
-export function findChromium(env: Record<string, string | undefined> = process.env): FoundChromium {
+export function findChromium(
+  env: Record<string, string | undefined> = process.env,
+  exists: (path: string) => boolean = existsSync,
+  playwrightChromium: () => string = () => chromium.executablePath(),
+): FoundChromium {
   const named = env.CHROMIUM_PATH?.trim();
   if (named) {
-    return existsSync(named)
+    return exists(named)
       ? { found: true, path: named, source: "CHROMIUM_PATH" }
       : { found: false, problem: `CHROMIUM_PATH names ${named}, which does not exist` };
   }
-  if (existsSync(DEBIAN_CHROMIUM)) return { found: true, path: DEBIAN_CHROMIUM, source: "Debian's chromium" };
-  if (existsSync(chromium.executablePath())) return { found: true, path: undefined, source: "Playwright's Chromium" };
+  if (exists(DEBIAN_CHROMIUM)) return { found: true, path: DEBIAN_CHROMIUM, source: "Debian's chromium" };
+  if (exists(playwrightChromium())) return { found: true, path: undefined, source: "Playwright's Chromium" };
   return { found: false, problem: "no Chromium found (CHROMIUM_PATH, /usr/bin/chromium, Playwright's own)" };
 }
 
@@ -28,10 +32,12 @@ export function findChromium(env: Record<string, string | undefined> = process.e
  * The one command that gets this machine a Chromium for the browser tests: Debian's package on
  * Debian (Ubuntu's `chromium` is a snap Playwright cannot drive), Playwright's download elsewhere.
  */
-export function chromiumInstallCommand(): string {
+export function chromiumInstallCommand(
+  osRelease: () => string = () => readFileSync("/etc/os-release", "utf8"),
+): string {
   let os = "";
   try {
-    os = readFileSync("/etc/os-release", "utf8");
+    os = osRelease();
   } catch {
     // not Linux, or not a distribution that says
   }
