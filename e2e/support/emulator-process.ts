@@ -9,6 +9,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import { DEMO_OPERATOR, PUBLISHER_TENANT_ID } from "../../emulator/directory";
 import { OPERATOR_ROLE, appRoles, redirectUris } from "../../lib/entra/app-registration";
+import { bundleEmulator } from "./emulator-bundle";
 import { emulatorControl, emulatorDir } from "./emulator-control";
 import { stopProcess } from "./standalone-server";
 
@@ -24,7 +25,7 @@ export type EmulatedEntra = {
 /** Starts the emulator for the app on `appPort` (ports appPort+10 and +11) and registers the app. */
 export async function startEmulatorProcess(appPort: number, publicUrl: string): Promise<EmulatedEntra> {
   const dir = emulatorDir(appPort);
-  const child = spawn(process.execPath, ["--import", "tsx", path.join("emulator", "cli.ts")], {
+  const child = spawn(process.execPath, [await bundleEmulator(path.dirname(dir))], {
     env: {
       ...process.env,
       ENTRA_EMULATOR_DIR: dir,
