@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chromiumInstallCommand, DEBIAN_CHROMIUM, findChromium } from "./chromium";
+import { chromiumInstallCommand, DEBIAN_CHROMIUM, DEBIAN_HEADLESS_SHELL, findChromium } from "./chromium";
 
 const PLAYWRIGHTS = "/home/dev/.cache/ms-playwright/chromium-1/chrome-linux64/chrome";
 const only =
@@ -9,11 +9,14 @@ const only =
 const playwrights = () => PLAYWRIGHTS;
 
 describe("which Chromium the browser tests drive", () => {
-  it("takes CHROMIUM_PATH first, then Debian's, then Playwright's own", () => {
+  it("takes CHROMIUM_PATH first, then Debian's headless shell, Debian's whole browser, Playwright's own", () => {
     expect(findChromium({ CHROMIUM_PATH: "/opt/chrome" }, only("/opt/chrome", DEBIAN_CHROMIUM), playwrights)).toEqual({
       found: true,
       path: "/opt/chrome",
       source: "CHROMIUM_PATH",
+    });
+    expect(findChromium({}, only(DEBIAN_HEADLESS_SHELL, DEBIAN_CHROMIUM), playwrights)).toMatchObject({
+      path: DEBIAN_HEADLESS_SHELL,
     });
     expect(findChromium({}, only(DEBIAN_CHROMIUM, PLAYWRIGHTS), playwrights)).toMatchObject({ path: DEBIAN_CHROMIUM });
     // Playwright's own: no executable to name, Playwright finds it.
@@ -37,7 +40,7 @@ describe("which Chromium the browser tests drive", () => {
 
   it("gives the one command that gets one: Debian's package on Debian, Playwright's download elsewhere", () => {
     expect(chromiumInstallCommand(() => 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n')).toBe(
-      "sudo apt-get install -y chromium",
+      "sudo apt-get install -y chromium-headless-shell",
     );
     expect(chromiumInstallCommand(() => "ID=ubuntu\nID_LIKE=debian\n")).toBe("npx playwright install chromium");
     expect(
