@@ -24,7 +24,7 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: [["list"], ["./e2e/support/slowest-specs.ts"]],
-  use: { baseURL, trace: "retain-on-failure" },
+  use: { baseURL, trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: true } },
   projects: [
     {
       name: "chromium",
