@@ -33,6 +33,7 @@ import {
 } from "./setup";
 import { measureSignIns, type SignInFigures } from "./sign-ins";
 import { measureWebhook } from "./webhook";
+import { fillWorkspace, workspacePages } from "./workspace";
 
 /** The bench's ports: 3300 (+10, +11 for its emulator) and 3320 (+10, +11) for the webhook's. */
 const PORT = 3300;
@@ -49,12 +50,15 @@ type Run = {
   gatedOverFloor: number;
   healthOverFloor: number;
   console: Record<string, Figures>;
+  workspace: Record<string, Figures>;
   consoleQueries: { gateMs: number; queriesMs: Record<string, number> };
 };
 
 /** The request figures and the console's, with 1 000 and then 1 000 000 tenants in the table. */
 async function measureRequests(databaseUrl: string, dir: string) {
-  const token = await seedSession(databaseUrl, randomUUID());
+  const tenantId = randomUUID();
+  const token = await seedSession(databaseUrl, tenantId);
+  await fillWorkspace(databaseUrl, tenantId);
   const cookie = { cookie: `${sessionCookie(base).name}=${token}` };
   const operatorCookie = { cookie: `appsource.operator=${await seedOperatorSession(databaseUrl, OPERATOR_TENANT)}` };
   let server: StandaloneServer | undefined;
@@ -76,6 +80,12 @@ async function measureRequests(databaseUrl: string, dir: string) {
         if (check.status !== 200) throw new Error(`the console's ${page} answered ${check.status}`);
         consolePages[page] = await load(`${base}${target}`, operatorCookie);
       }
+      const workspace: Record<string, Figures> = {};
+      for (const [page, target] of Object.entries(workspacePages)) {
+        const check = await fetch(`${base}${target}`, { headers: cookie, redirect: "manual" });
+        if (check.status !== 200) throw new Error(`the workspace's ${page} answered ${check.status}`);
+        workspace[page] = await load(`${base}${target}`, cookie);
+      }
       const cost = await requestCost(base, cookie);
       runs[label] = {
         tenants,
@@ -85,6 +95,7 @@ async function measureRequests(databaseUrl: string, dir: string) {
         gatedOverFloor: cost.gatedOverFloor,
         healthOverFloor: cost.healthOverFloor,
         console: consolePages,
+        workspace,
         consoleQueries: await consoleQueryTimes(databaseUrl, tenants, token, OPERATOR_TENANT),
       };
       console.info(JSON.stringify(runs[label]));
@@ -112,7 +123,7 @@ async function main() {
       measuredAt: new Date().toISOString(),
       machine: describeMachine(database.version),
       secondsPerMeasurement: seconds,
-      ...(serverNodeOptions ? { serverNodeOptions } : {}),
+      serverNodeOptions: serverNodeOptions || "(Node.js defaults)",
       gatedOverFloor: k.gatedOverFloor,
       gatedOverFloor1M: m.gatedOverFloor,
       healthOverFloor: k.healthOverFloor,
@@ -127,8 +138,13 @@ async function main() {
       returningSignIns: medianRound(signIns.rounds.map((round) => round.returning)),
       signInPeakRssMb: signIns.peakRssMb,
       signInRssGrowthMb: signIns.rssGrowthMb,
+      signInRssSlopeMbPerRound: signIns.rssSlopeMbPerRound,
       // The console's queries against the gate's own query (median time, lower is better), with
       // 1 000 000 tenants, and their growth from 1 000 to 1 000 000.
+      // What a page costs: each page's requests per second over the floor's (GET /api/live) in
+      // the same run, with 1 000 tenants (the workspace's) and 1 000 000 (the console's).
+      ...pageRatios(k, Object.keys(workspacePages)),
+      ...pageRatios(m, ["firstPage", "deepPage", "domainPrefix", "statusFilter", "overview"], "console"),
       consoleQueryOverGateQuery: Object.fromEntries(
         Object.entries(m.consoleQueries.queriesMs).map(([page, ms]) => [page, round(ms / m.consoleQueries.gateMs)]),
       ),
@@ -145,6 +161,9 @@ async function main() {
         peakRssMb: "< 400",
         signInPeakRssMb: "< 300",
         signInRssGrowthMb: "none: no growth from round to round",
+        signInRssSlopeMbPerRound: "~0 (within noise) over the last 4 rounds",
+        workspacePageOverFloor: ">= 0.25 (overview, notes, team, plan)",
+        consolePageOverFloor: ">= 0.15 (list pages)",
         webhookP99Ms: "< 10000 (Microsoft's time to answer a plan or seat change)",
         consoleQueryOverGateQuery: "<= 2 (list pages)",
         consoleQuery1MOver1k: "<= 1.10",
@@ -163,6 +182,8 @@ async function main() {
         returningSignInsPerSecond: results.returningSignIns.perSecond,
         signInPeakRssMb: results.signInPeakRssMb,
         signInRssGrowthMb: results.signInRssGrowthMb,
+        signInRssSlopeMbPerRound: results.signInRssSlopeMbPerRound,
+        pages: Object.fromEntries(Object.entries(results).filter(([key]) => key.endsWith("OverFloor"))),
         peakRssMb: results.peakRssMb,
       }),
     );
@@ -172,6 +193,17 @@ async function main() {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
+
+/** `<page>OverFloor` (console pages: `console<Page>OverFloor`) for the pages of one run. */
+function pageRatios(run: Run, pages: string[], group?: "console") {
+  const figures = group ? run.console : run.workspace;
+  return Object.fromEntries(
+    pages.map((page) => [
+      `${group ? `console${page[0]!.toUpperCase()}${page.slice(1)}` : page}OverFloor`,
+      round(figures[page]!.requestsPerSecond / run.floor.requestsPerSecond),
+    ]),
+  );
+}
 
 /** The figures of the round whose rate is the median: one round disturbed by the machine moves nothing. */
 function medianRound(rounds: SignInFigures[]): SignInFigures {

@@ -6,8 +6,8 @@
 //   BENCH_BUILD=skip           measure an existing build instead of running `npm run build`
 //   BENCH_STANDALONE_DIR       the standalone server's folder (default .next/standalone), e.g. a
 //                              copy of a build made while the working tree moves on
-//   BENCH_SERVER_NODE_OPTIONS  NODE_OPTIONS of the measured servers, e.g. "--max-old-space-size=256"
-//                              (the memory figures' investigation; the app's own settings are untouched)
+//   BENCH_SERVER_NODE_OPTIONS  NODE_OPTIONS of the measured servers (default: the options the app's
+//                              server starts with, scripts/server-options.mjs; "none": Node.js's defaults)
 //   BENCH_SERVER_LOG           a file the measured servers' output is appended to (e.g. with --trace-gc)
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -21,9 +21,13 @@ import {
   type StandaloneServer,
 } from "../e2e/support/standalone-server";
 import { hashSessionToken } from "../lib/auth/session";
+import { SERVER_NODE_OPTIONS } from "../scripts/server-options.mjs";
 
 export const seconds = Number(process.env.BENCH_SECONDS || 10);
-export const serverNodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS ?? "";
+export const serverNodeOptions =
+  process.env.BENCH_SERVER_NODE_OPTIONS === "none"
+    ? ""
+    : (process.env.BENCH_SERVER_NODE_OPTIONS ?? SERVER_NODE_OPTIONS.join(" "));
 const adminUrl = process.env.BENCH_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export async function sql(url: string, text: string, values: unknown[] = []) {
@@ -133,6 +137,7 @@ export async function startBenchServer(
   dir: string,
   port: number,
   env: Record<string, string>,
+  nodeArgs: string[] = [],
 ): Promise<StandaloneServer> {
   const server = spawnStandaloneServer(
     port,
@@ -140,10 +145,11 @@ export async function startBenchServer(
       AUTH_SECRET: randomBytes(32).toString("base64url"),
       DATABASE_POOL_MAX: "10",
       JOB_WORKER: "off",
-      ...(serverNodeOptions ? { NODE_OPTIONS: serverNodeOptions } : {}),
+      NODE_OPTIONS: serverNodeOptions,
       ...env,
     },
     dir,
+    nodeArgs,
   );
   if (process.env.BENCH_SERVER_LOG) {
     const log = createWriteStream(process.env.BENCH_SERVER_LOG, { flags: "a" });

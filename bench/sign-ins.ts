@@ -43,14 +43,30 @@ export type SignInResults = {
   rounds: Round[];
   /** Resident memory after the last round's settle, minus after the first's. */
   rssGrowthMb: number;
+  /** Least-squares slope of the settled memory over the last 4 rounds, MB per round: ~0 is no growth. */
+  rssSlopeMbPerRound: number;
   peakRssMb: number;
   /** People in the emulator's directory at the end (its account picker lists them all). */
   directoryAccounts: number;
 };
 
 const VIRTUAL_USERS = 6;
-const ROUNDS = 3;
+const ROUNDS = 6;
 const SETTLE_MS = 5_000;
+
+/** Least-squares slope of `values` against their index (MB per round). */
+export function slope(values: number[]): number {
+  const n = values.length;
+  const meanX = (n - 1) / 2;
+  const meanY = values.reduce((sum, value) => sum + value, 0) / n;
+  let num = 0;
+  let den = 0;
+  values.forEach((value, index) => {
+    num += (index - meanX) * (value - meanY);
+    den += (index - meanX) ** 2;
+  });
+  return den ? Math.round((num / den) * 10) / 10 : 0;
+}
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : 0;
@@ -194,6 +210,7 @@ export async function measureSignIns(
         startRssMb,
         rounds,
         rssGrowthMb: rounds.at(-1)!.rssMb - rounds[0]!.rssMb,
+        rssSlopeMbPerRound: slope(rounds.slice(-4).map((round) => round.rssMb)),
         peakRssMb: peakRssMb(pid),
         directoryAccounts: accounts.length,
       };

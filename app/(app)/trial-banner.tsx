@@ -1,6 +1,7 @@
 // "N days left in your trial", more urgent in the last days, with the way to the Plan page.
 import Link from "next/link";
 import { trialDaysLeft, type TenantAccess } from "@/lib/tenants/gate";
+import { formatDate } from "@/lib/format";
 
 /** From this many days left, the banner turns urgent. */
 export const URGENT_DAYS = 5;
@@ -20,7 +21,7 @@ export function TrialBanner({ access }: { access: TenantAccess }) {
         <strong>
           {daysLeft} {daysLeft === 1 ? "day" : "days"} left in your trial
         </strong>{" "}
-        (until {access.tenant.trialEndsAt?.toLocaleDateString("en", { dateStyle: "long", timeZone: "UTC" })}).
+        (until {access.tenant.trialEndsAt && formatDate(access.tenant.trialEndsAt, "long")}).
       </p>
       <Link href="/plan" className="rounded bg-brand px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-dark">
         See plans

@@ -8,6 +8,7 @@ import { currentPerson } from "@/lib/tenants/access";
 import { MicrosoftSignInLink } from "../microsoft-sign-in-button";
 import { Notice } from "../notice";
 import { ActivateForm } from "./activate-form";
+import { formatDate } from "@/lib/format";
 
 // The offer's "Landing page URL" (Partner Center, technical configuration). Microsoft opens it
 // after a purchase, and again from "Manage account", with ?token=<purchase identification token>.
@@ -17,7 +18,7 @@ const TERM: Record<string, string> = { P1M: "Monthly", P1Y: "Yearly", P2Y: "Two 
 
 function day(value: string | null): string {
   if (!value || Number.isNaN(Date.parse(value))) return "—";
-  return new Date(value).toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  return formatDate(new Date(value), "long");
 }
 
 function PurchaseDetails({ purchase }: { purchase: Purchase }) {

@@ -3,6 +3,7 @@
 // port in PORT, and nothing but the environment for configuration.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { SERVER_NODE_OPTIONS } from "../../scripts/server-options.mjs";
 
 export type StandaloneServer = {
   url: string;
@@ -41,22 +42,28 @@ const CLEARED = [
   "WEBSITE_HOSTNAME",
 ];
 
-/** `node server.js` in `dir` on `port`; `env` adds to (or, with "", removes from) the placeholders. */
+/**
+ * `node server.js` in `dir` on `port`, with the Node.js options it is deployed with
+ * (scripts/server-options.mjs) and `nodeArgs`; `env` adds to (or, with "", removes from) the
+ * placeholders. A NODE_OPTIONS in `env` replaces the deployed options ("": Node.js's defaults).
+ */
 export function spawnStandaloneServer(
   port: number,
   env: Record<string, string>,
   dir: string = STANDALONE_DIR,
+  nodeArgs: string[] = [],
 ): StandaloneServer {
   const url = `http://localhost:${port}`;
   const environment: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   for (const name of CLEARED) delete environment[name];
   Object.assign(environment, placeholderSettings(url), env, {
+    NODE_OPTIONS: env.NODE_OPTIONS ?? SERVER_NODE_OPTIONS.join(" "),
     PORT: String(port),
     // Both loopback addresses: the browser may resolve localhost to either.
     HOSTNAME: "::",
   });
   for (const [name, value] of Object.entries(environment)) if (value === "") delete environment[name];
-  const child = spawn(process.execPath, [path.join(dir, "server.js")], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(dir, "server.js")], {
     cwd: dir,
     env: environment,
     stdio: ["ignore", "pipe", "pipe"],

@@ -7,6 +7,7 @@
 // request, with both ids and never a token. Each attempt has its own deadline.
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
+import { fetchWithDeadline } from "../deadline";
 import {
   MarketplaceAuthError,
   MarketplaceBadRequest,
@@ -176,20 +177,26 @@ export function createTransport(options: TransportOptions) {
     const context = { operation: request.operation, requestId, correlationId: request.correlationId, attempt };
     const started = performance.now();
     try {
-      const response = await fetchImpl(url, {
-        method: request.method,
-        headers: {
-          authorization: `Bearer ${bearer}`,
-          "content-type": "application/json",
-          "x-ms-requestid": requestId,
-          "x-ms-correlationid": request.correlationId,
-          ...request.headers,
+      // fetchWithDeadline, not AbortSignal.timeout(): its timer is cleared when the call ends
+      // (lib/deadline.ts says why that matters for memory).
+      const response = await fetchWithDeadline(
+        url,
+        {
+          method: request.method,
+          headers: {
+            authorization: `Bearer ${bearer}`,
+            "content-type": "application/json",
+            "x-ms-requestid": requestId,
+            "x-ms-correlationid": request.correlationId,
+            ...request.headers,
+          },
+          body: request.body === undefined ? undefined : JSON.stringify(request.body),
+          // The API does not redirect: a redirect is an undocumented answer, never followed with the token.
+          redirect: "manual",
         },
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        // The API does not redirect: a redirect is an undocumented answer, never followed with the token.
-        redirect: "manual",
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+        timeoutMs,
+        fetchImpl,
+      );
       const text = await response.text();
       const { status } = response;
       const after = status === 429 ? retryAfterMs(response.headers.get("retry-after")) : null;

@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import { subscriptionsOf, usageThisTerm } from "@/lib/marketplace/subscriptions";
 import { requireTenantAccess } from "@/lib/tenants/access";
 import { TrialBanner } from "../trial-banner";
+import { formatCount, formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Plan" };
 
@@ -57,7 +58,7 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
                   {STATUS[subscription.status] ?? subscription.status}
                   {subscription.termUnit ? ` · billed ${TERM[subscription.termUnit] ?? subscription.termUnit}` : ""}
                   {subscription.termEndsAt
-                    ? ` · ${subscription.autoRenew === false ? "ends" : "renews"} on ${subscription.termEndsAt.toLocaleDateString("en", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" })}`
+                    ? ` · ${subscription.autoRenew === false ? "ends" : "renews"} on ${formatDate(subscription.termEndsAt, "long")}`
                     : ""}
                 </p>
                 <p className="text-slate-500">Bought through Microsoft&apos;s marketplace ({subscription.offerId}).</p>
@@ -81,8 +82,8 @@ export default async function PlanPage({ searchParams }: { searchParams: Promise
                       {usage[index]!.map((row) => (
                         <tr key={row.dimension}>
                           <td className="pr-4">{row.dimension}</td>
-                          <td className="pr-4">{row.used.toLocaleString("en")}</td>
-                          <td>{row.included.toLocaleString("en")}</td>
+                          <td className="pr-4">{formatCount(row.used)}</td>
+                          <td>{formatCount(row.included)}</td>
                         </tr>
                       ))}
                     </tbody>

@@ -59,17 +59,16 @@ function MemberActions({
   return (
     <div className="flex flex-wrap gap-2">
       {actions.map((action) => (
-        <form key={action.change} action={changeMemberAction}>
-          <input type="hidden" name="memberId" value={member.id} />
-          <input type="hidden" name="change" value={action.change} />
-          <button
-            type="submit"
-            aria-label={action.aria}
-            className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100"
-          >
-            {action.label}
-          </button>
-        </form>
+        <button
+          key={action.change}
+          type="submit"
+          name="change"
+          value={`${action.change}:${member.id}`}
+          aria-label={action.aria}
+          className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100"
+        >
+          {action.label}
+        </button>
       ))}
     </div>
   );
@@ -108,7 +107,9 @@ export default async function TeamPage({ searchParams }: { searchParams: Promise
             of your subscription in Microsoft&apos;s admin center or the Azure portal.
           </p>
         ) : null}
-        <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+        {/* One form for the table, each button naming its change and its person ("promote:<id>"): a
+            form per button made the page three forms per person for the same choices (README, "Speed"). */}
+        <form action={changeMemberAction} className="overflow-x-auto rounded border border-slate-200 bg-white">
           <table className="w-full border-collapse text-left text-sm">
             <thead>
               <tr className="border-b border-slate-200 text-slate-500">
@@ -140,7 +141,7 @@ export default async function TeamPage({ searchParams }: { searchParams: Promise
               ))}
             </tbody>
           </table>
-        </div>
+        </form>
       </section>
 
       <section className="space-y-2">

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { brand } from "@/lib/brand";
 import { currentAccess } from "@/lib/tenants/access";
 import { Notice } from "../../notice";
+import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Your subscription has ended" };
 
@@ -19,8 +20,7 @@ export default async function EndedPage() {
       <p>
         {until ? (
           <>
-            Your data is kept until <strong>{until.toLocaleDateString("en", { dateStyle: "long" })}</strong>, then
-            deleted.
+            Your data is kept until <strong>{formatDate(until, "long")}</strong>, then deleted.
           </>
         ) : (
           <>Your data is kept for a while, then deleted.</>

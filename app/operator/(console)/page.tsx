@@ -5,6 +5,7 @@ import { marketplaceHealth } from "@/lib/marketplace/credential-check";
 import { requireOperator } from "@/lib/operators/access";
 import { recentOverview } from "@/lib/operators/overview";
 import { BarChart } from "./bar-chart";
+import { formatCount, formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Operator console" };
 
@@ -15,7 +16,7 @@ const CREDENTIAL: Record<string, string> = {
   "not-checked": "not tried yet on this server",
 };
 
-const date = (value: Date) => value.toLocaleDateString("en", { dateStyle: "medium", timeZone: "UTC" });
+const date = (value: Date) => formatDate(value);
 
 export default async function OverviewPage() {
   const access = await requireOperator();
@@ -34,7 +35,7 @@ export default async function OverviewPage() {
           {figures.byStatus.map((row) => (
             <li key={row.status} className="rounded border border-slate-200 bg-white p-3">
               <Link href={`/operator/tenants?status=${row.status}`} className="block">
-                <span className="block text-2xl font-semibold">{row.count.toLocaleString("en")}</span>
+                <span className="block text-2xl font-semibold">{formatCount(row.count)}</span>
                 <span className="text-sm text-slate-600">{row.status}</span>
               </Link>
             </li>
@@ -60,15 +61,16 @@ export default async function OverviewPage() {
 
       <section aria-labelledby="ending" className="space-y-2">
         <h2 id="ending" className="text-xl font-semibold">
-          Trials ending in the next 7 days ({figures.trialsEndingCount.toLocaleString("en")})
+          Trials ending in the next 7 days ({formatCount(figures.trialsEndingCount)})
         </h2>
         {figures.trialsEnding.length ? (
           <ul className="divide-y divide-slate-100 rounded border border-slate-200 bg-white text-sm">
             {figures.trialsEnding.map((tenant) => (
               <li key={tenant.id} className="flex justify-between gap-4 p-2">
-                <Link href={`/operator/tenants/${tenant.id}`} className="text-brand underline">
+                {/* Plain links in long lists: see tenants/page.tsx. */}
+                <a href={`/operator/tenants/${tenant.id}`} className="text-brand underline">
                   {tenant.name ?? tenant.domain ?? tenant.id}
-                </Link>
+                </a>
                 <span>ends {date(tenant.trialEndsAt)}</span>
               </li>
             ))}
@@ -101,7 +103,7 @@ export default async function OverviewPage() {
           <ul className="flex flex-wrap gap-3">
             {figures.subscriptionsByStatus.map((row) => (
               <li key={row.status} className="rounded border border-slate-200 bg-white p-3">
-                <span className="block text-2xl font-semibold">{row.count.toLocaleString("en")}</span>
+                <span className="block text-2xl font-semibold">{formatCount(row.count)}</span>
                 <span className="text-sm text-slate-600">{row.status}</span>
               </li>
             ))}

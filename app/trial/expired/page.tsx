@@ -4,6 +4,7 @@ import { brand } from "@/lib/brand";
 import { config } from "@/lib/config";
 import { currentAccess } from "@/lib/tenants/access";
 import { Notice } from "../../notice";
+import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Your trial has ended" };
 
@@ -16,8 +17,8 @@ export default async function TrialExpiredPage() {
     <Notice title="Your free trial has ended">
       <p>
         Your organization&apos;s trial of {brand.productName}
-        {ended ? <> ended on {ended.toLocaleDateString("en", { dateStyle: "long" })}</> : " has ended"}. Your data is
-        kept: upgrade to pick up where you left off.
+        {ended ? <> ended on {formatDate(ended, "long")}</> : " has ended"}. Your data is kept: upgrade to pick up where
+        you left off.
       </p>
       <p>
         <a href={contact} className="inline-block rounded bg-brand px-4 py-2 font-medium text-white">

@@ -11,6 +11,7 @@ import { requireTenantAccess } from "@/lib/tenants/access";
 import { organizationName } from "@/lib/tenants/gate";
 import { When } from "../../when";
 import { addNoteAction, deleteNoteAction } from "./actions";
+import { formatCount } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Notes" };
 
@@ -20,7 +21,7 @@ const SHOWN = 100;
 const OUTCOMES: Record<string, string> = {
   added: "Your note is added.",
   deleted: "The note is deleted.",
-  invalid: `That note could not be saved: it needs a title of up to ${NOTE_LIMITS.title} characters, and its text can be up to ${NOTE_LIMITS.body.toLocaleString("en")} characters.`,
+  invalid: `That note could not be saved: it needs a title of up to ${NOTE_LIMITS.title} characters, and its text can be up to ${formatCount(NOTE_LIMITS.body)} characters.`,
   "not-found": "That note is not among your organization's notes: someone may have deleted it already.",
   "not-author": "Only the person who wrote a note, or one of your organization's admins, can delete it.",
 };
@@ -93,7 +94,7 @@ export default async function NotesPage({
               className={field}
             />
             <p id="note-body-hint" className="mt-1 text-xs text-slate-500">
-              Optional, up to {NOTE_LIMITS.body.toLocaleString("en")} characters.
+              Optional, up to {formatCount(NOTE_LIMITS.body)} characters.
             </p>
           </div>
           <button
@@ -115,33 +116,36 @@ export default async function NotesPage({
             {brand.productName} sees the notes here, newest first.
           </p>
         ) : (
-          <ul className="space-y-3">
-            {notes.map((note) => (
-              <li key={note.id} className="rounded border border-slate-200 bg-white p-4">
-                <div className="flex flex-wrap items-start justify-between gap-2">
-                  <h3 className="min-w-0 font-semibold break-words">{note.title}</h3>
-                  {note.mayDelete ? (
-                    <form action={deleteNoteAction}>
-                      <input type="hidden" name="noteId" value={note.id} />
+          /* One form for the list, each Delete button naming its note: a form per note made the
+             page 50 forms (and 50 server-action fields) for one choice (README, "Speed"). */
+          <form action={deleteNoteAction}>
+            <ul className="space-y-3">
+              {notes.map((note) => (
+                <li key={note.id} className="rounded border border-slate-200 bg-white p-4">
+                  <div className="flex flex-wrap items-start justify-between gap-2">
+                    <h3 className="min-w-0 font-semibold break-words">{note.title}</h3>
+                    {note.mayDelete ? (
                       <button
                         type="submit"
+                        name="noteId"
+                        value={note.id}
                         aria-label={`Delete the note "${note.title}"`}
                         className="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100"
                       >
                         Delete
                       </button>
-                    </form>
+                    ) : null}
+                  </div>
+                  {note.body ? (
+                    <p className="mt-1 text-sm break-words whitespace-pre-wrap text-slate-700">{note.body}</p>
                   ) : null}
-                </div>
-                {note.body ? (
-                  <p className="mt-1 text-sm break-words whitespace-pre-wrap text-slate-700">{note.body}</p>
-                ) : null}
-                <p className="mt-2 text-xs text-slate-500">
-                  {authorOf(note)} · <When iso={note.createdAt.toISOString()} />
-                </p>
-              </li>
-            ))}
-          </ul>
+                  <p className="mt-2 text-xs text-slate-500">
+                    {authorOf(note)} · <When iso={note.createdAt.toISOString()} />
+                  </p>
+                </li>
+              ))}
+            </ul>
+          </form>
         )}
         {notes.length === SHOWN ? <p className="text-sm text-slate-500">Showing the latest {SHOWN} notes.</p> : null}
       </section>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { db } from "@/lib/db/client";
 import { requireOperator } from "@/lib/operators/access";
 import { auditLog, type AuditQuery } from "@/lib/operators/audit";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Audit log · Operator console" };
 
@@ -15,8 +16,7 @@ const dateOf = (value: string | undefined, endOfDay = false) => {
   return endOfDay ? new Date(date.getTime() + 86_400_000) : date;
 };
 
-const when = (value: Date) =>
-  value.toLocaleString("en", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" }) + " UTC";
+const when = (value: Date) => formatDateTime(value, "medium");
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Params> }) {
   const access = await requireOperator();
@@ -92,10 +92,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               {row.tenantId ? (
                 <>
                   {" "}
-                  on{" "}
-                  <Link href={`/operator/tenants/${row.tenantId}`} className="text-brand underline">
+                  on {/* Plain links in long lists: see tenants/page.tsx. */}
+                  <a href={`/operator/tenants/${row.tenantId}`} className="text-brand underline">
                     {row.tenantName ?? row.tenantId}
-                  </Link>
+                  </a>
                 </>
               ) : null}
             </p>

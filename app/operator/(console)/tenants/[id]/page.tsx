@@ -8,11 +8,11 @@ import { tenantDetail } from "@/lib/operators/tenant-detail";
 import { effectiveStatus } from "@/lib/tenants/gate";
 import { ActionForm } from "./action-form";
 import { GUID } from "@/lib/guid";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Tenant · Operator console" };
 
-const when = (value: Date | null | undefined) =>
-  value ? value.toLocaleString("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "—";
+const when = (value: Date | null | undefined) => (value ? formatDateTime(value) : "—");
 
 /** Which changes the lifecycle allows from a status (lib/tenants/lifecycle.ts TRANSITIONS, operator's). */
 const ACTIONS: Record<string, string[]> = {
