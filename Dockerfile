@@ -40,4 +40,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The server's Node.js options (a bounded heap): scripts/server-options.mjs says why.
-CMD ["node","--max-old-space-size=256","--max-semi-space-size=4","server.js"]
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=4", "server.js"]

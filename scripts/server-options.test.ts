@@ -17,7 +17,8 @@ describe("the server's Node.js options", () => {
   });
 
   it("are those of the Dockerfile's server", () => {
-    expect(read("Dockerfile")).toContain(`CMD ${JSON.stringify(["node", ...SERVER_NODE_OPTIONS, "server.js"])}`);
+    const command = ["node", ...SERVER_NODE_OPTIONS, "server.js"].map((word) => JSON.stringify(word)).join(", ");
+    expect(read("Dockerfile")).toContain(`CMD [${command}]`);
   });
 
   it("are those of App Service's startup command in the guide", () => {

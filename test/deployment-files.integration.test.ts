@@ -20,7 +20,8 @@ describe("Dockerfile", () => {
     expect(stages[0]).toMatch(/^RUN npm run build$/m);
     expect(run).toMatch(/^COPY --from=build\b.* \/app\/\.next\/standalone \.\/$/m);
     expect(run).not.toMatch(/^RUN npm (install|ci)/m);
-    expect(run).toMatch(/^CMD \["node", "server\.js"\]$/m);
+    // server.js, with the deployed Node.js options (scripts/server-options.test.ts checks which).
+    expect(run).toMatch(/^CMD \["node", (?:"--[a-z-]+=\d+", )*"server\.js"\]$/m);
   });
 
   it("runs as an unprivileged user, on the port App Service is told about", () => {
