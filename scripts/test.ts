@@ -1,7 +1,7 @@
 // npm test: every check, in order, stopping at the first failure, then how long each phase took.
 //   browser      a Chromium for the browser tests, found (or installed) before anything runs
-//   typecheck    npm run typecheck
-//   lint         npm run lint
+//   typecheck    npm run typecheck  } both at once: each uses one core, and neither reads what
+//   lint         npm run lint       } the other writes; their outputs are shown one after the other
 //   unit         npm run test:unit
 //   integration  npm run test:integration
 //   build        npm run build (the standalone server the browser tests start)
@@ -22,12 +22,46 @@ function run(command: string, args: string[]): Promise<boolean> {
   });
 }
 
+/** `run`, its output kept until it ends (for steps that run beside another). */
+function runQuietly(command: string, args: string[]): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, FORCE_COLOR: "1" },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("close", (code) => resolve({ ok: code === 0, output }));
+    child.once("error", (error) => resolve({ ok: false, output: `${output}${error.message}\n` }));
+  });
+}
+
+const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10;
+
 async function phase(name: string, step: () => Promise<boolean>): Promise<boolean> {
   console.info(`\n--- ${name}`);
   const started = performance.now();
   const ok = await step();
-  phases.push({ name, seconds: Math.round((performance.now() - started) / 100) / 10, ok });
+  phases.push({ name, seconds: seconds(started), ok });
   return ok;
+}
+
+/** Phases run at once; each is timed on its own, and shown in the order given. */
+async function phasesAtOnce(steps: [string, string[]][]): Promise<boolean> {
+  const started = performance.now();
+  const results = await Promise.all(
+    steps.map(async ([name, command]) => {
+      const result = await runQuietly(command[0]!, command.slice(1));
+      return { name, ...result, seconds: seconds(started) };
+    }),
+  );
+  for (const result of results) {
+    console.info(`\n--- ${result.name}`);
+    process.stdout.write(result.output);
+    phases.push({ name: result.name, seconds: result.seconds, ok: result.ok });
+  }
+  return results.every((result) => result.ok);
 }
 
 /** A Chromium, or the one command that gets one: checked first, not after ten minutes of tests. */
@@ -58,25 +92,28 @@ function summary(): void {
   for (const entry of phases) {
     console.info(`${entry.name.padEnd(width)}  ${entry.seconds.toFixed(1).padStart(6)} s${entry.ok ? "" : "  FAILED"}`);
   }
-  const total = phases.reduce((sum, entry) => sum + entry.seconds, 0);
-  console.info(`${"total".padEnd(width)}  ${total.toFixed(1).padStart(6)} s`);
+  console.info(`${"total".padEnd(width)}  ${seconds(startedAt).toFixed(1).padStart(6)} s`);
   mkdirSync("test-results", { recursive: true });
   writeFileSync("test-results/phases.json", `${JSON.stringify(phases, null, 2)}\n`);
 }
 
-const steps: [string, () => Promise<boolean>][] = [
-  ["browser", ensureChromium],
-  ["typecheck", () => run("npm", ["run", "typecheck"])],
-  ["lint", () => run("npm", ["run", "lint"])],
-  ["unit", () => run("npm", ["run", "test:unit"])],
-  ["integration", () => run("npm", ["run", "test:integration"])],
-  ["build", () => run("npm", ["run", "build"])],
-  ["browser tests", () => run("npx", ["playwright", "test"])],
+const startedAt = performance.now();
+const steps: (() => Promise<boolean>)[] = [
+  () => phase("browser", ensureChromium),
+  () =>
+    phasesAtOnce([
+      ["typecheck", ["npm", "run", "typecheck"]],
+      ["lint", ["npm", "run", "lint"]],
+    ]),
+  () => phase("unit", () => run("npm", ["run", "test:unit"])),
+  () => phase("integration", () => run("npm", ["run", "test:integration"])),
+  () => phase("build", () => run("npm", ["run", "build"])),
+  () => phase("browser tests", () => run("npx", ["playwright", "test"])),
 ];
 
 let failed = false;
-for (const [name, step] of steps) {
-  if (!(await phase(name, step))) {
+for (const step of steps) {
+  if (!(await step())) {
     failed = true;
     break;
   }
