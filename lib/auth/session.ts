@@ -53,7 +53,9 @@ export async function findSession(
   const rows =
     "query" in source
       ? // A named statement: each pooled connection parses and plans the gate's query once, not at
-        // every request (the database shares the server's CPU; README, "Speed").
+        // every request (the database shares the server's CPU; README, "Speed"). A migration that
+        // changes the type of a column selected here makes PostgreSQL refuse the statement on the
+        // connections that prepared it: the servers of the deploy that brings it start afresh.
         ((await source.query({ name: "gate-session", text: SESSION_QUERY, values })).rows as SessionRow[])
       : await source.$queryRawUnsafe<SessionRow[]>(SESSION_QUERY, ...values);
   return rows[0] ?? null;
