@@ -10,11 +10,17 @@ import path from "node:path";
 import { sessionCookie } from "../lib/auth/session";
 import { migrateDatabase } from "../lib/db/connection";
 import { load } from "./load";
-import { createBenchDatabase, growTenants, seedOperatorSession, seedSession, startBenchServer } from "./setup";
+import {
+  createBenchDatabase,
+  growTenants,
+  OPERATOR_TENANT,
+  seedOperatorSession,
+  seedSession,
+  startBenchServer,
+} from "./setup";
 import { fillWorkspace, workspacePages } from "./workspace";
 
 const PORT = 3340;
-const OPERATOR_TENANT = "7d4b2e8f-5a6c-4f1d-ab9e-4a5f6e7d8c93";
 const base = `http://localhost:${PORT}`;
 const profiles = path.resolve("bench", "profiles");
 

@@ -24,6 +24,7 @@ import { peakRssMb } from "./proc";
 import {
   createBenchDatabase,
   growTenants,
+  OPERATOR_TENANT,
   seconds,
   seedOperatorSession,
   seedSession,
@@ -38,8 +39,6 @@ import { fillWorkspace, workspacePages } from "./workspace";
 /** The bench's ports: 3300 (+10, +11 for its emulator) and 3320 (+10, +11) for the webhook's. */
 const PORT = 3300;
 const WEBHOOK_PORT = 3320;
-/** The publisher tenant of the bench's operator console. */
-const OPERATOR_TENANT = "7d4b2e8f-5a6c-4f1d-ab9e-4a5f6e7d8c93";
 const base = `http://localhost:${PORT}`;
 
 type Run = {

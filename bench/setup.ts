@@ -23,6 +23,9 @@ import {
 import { hashSessionToken } from "../lib/auth/session";
 import { SERVER_NODE_OPTIONS } from "../scripts/server-options.mjs";
 
+/** The publisher tenant of the bench's operator console (its OPERATOR_TENANT_ID). */
+export const OPERATOR_TENANT = "7d4b2e8f-5a6c-4f1d-ab9e-4a5f6e7d8c93";
+
 export const seconds = Number(process.env.BENCH_SECONDS || 10);
 export const serverNodeOptions =
   process.env.BENCH_SERVER_NODE_OPTIONS === "none"

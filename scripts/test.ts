@@ -14,28 +14,22 @@ import { chromiumInstallCommand, findChromium } from "./chromium";
 type Phase = { name: string; seconds: number; ok: boolean };
 const phases: Phase[] = [];
 
-function run(command: string, args: string[]): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: "inherit" });
-    child.once("exit", (code) => resolve(code === 0));
-    child.once("error", () => resolve(false));
-  });
-}
-
-/** `run`, its output kept until it ends (for steps that run beside another). */
-function runQuietly(command: string, args: string[]): Promise<{ ok: boolean; output: string }> {
+/** A command's run; `quiet` keeps its output until it ends (for steps that run beside another). */
+function runCommand(command: string, args: string[], quiet = false): Promise<{ ok: boolean; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, FORCE_COLOR: "1" },
+      stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit",
+      env: quiet ? { ...process.env, FORCE_COLOR: "1" } : process.env,
     });
     let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("close", (code) => resolve({ ok: code === 0, output }));
     child.once("error", (error) => resolve({ ok: false, output: `${output}${error.message}\n` }));
   });
 }
+
+const run = async (command: string, args: string[]) => (await runCommand(command, args)).ok;
 
 const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10;
 
@@ -52,7 +46,7 @@ async function phasesAtOnce(steps: [string, string[]][]): Promise<boolean> {
   const started = performance.now();
   const results = await Promise.all(
     steps.map(async ([name, command]) => {
-      const result = await runQuietly(command[0]!, command.slice(1));
+      const result = await runCommand(command[0]!, command.slice(1), true);
       return { name, ...result, seconds: seconds(started) };
     }),
   );
